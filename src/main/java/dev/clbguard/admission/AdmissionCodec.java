@@ -1,0 +1,189 @@
+package dev.clbguard.admission;
+
+import java.io.IOException;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.clbguard.policy.ObjectReview;
+import dev.clbguard.policy.Operation;
+import dev.clbguard.policy.Phase;
+import dev.clbguard.policy.ResourceKind;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+
+/**
+ * Reads AdmissionReview {@code admission.k8s.io/v1} requests and writes responses. The envelope is checked by
+ * hand so every defect gets a plain message naming the field; the objects are read into fabric8 models.
+ */
+public final class AdmissionCodec {
+
+    public static final String API_VERSION = "admission.k8s.io/v1";
+    private static final int MAX_DEPTH = 100;
+    private final ObjectMapper mapper;
+
+    public AdmissionCodec(ObjectMapper mapper) {
+        // Bounded nesting: a hostile body must not exhaust the stack.
+        this.mapper = mapper.copy();
+        this.mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build());
+    }
+
+    public ObjectMapper mapper() {
+        return mapper;
+    }
+
+    public IncomingReview decode(byte[] body, Phase phase) {
+        if (body == null || body.length == 0) {
+            throw new BadAdmissionRequest("empty body: expected an AdmissionReview (" + API_VERSION + ")");
+        }
+        JsonNode root;
+        try {
+            root = mapper.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new BadAdmissionRequest("body is not valid JSON: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()));
+        } catch (IOException e) {
+            throw new BadAdmissionRequest("body could not be read: " + e.getMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new BadAdmissionRequest("body must be a JSON object: an AdmissionReview (" + API_VERSION + ")");
+        }
+        if (!"AdmissionReview".equals(text(root, "kind"))) {
+            throw new BadAdmissionRequest("kind must be AdmissionReview, not " + quoted(root.get("kind")));
+        }
+        if (!API_VERSION.equals(text(root, "apiVersion"))) {
+            throw new BadAdmissionRequest("apiVersion must be " + API_VERSION + ", not " + quoted(root.get("apiVersion"))
+                    + "; set admissionReviewVersions: [v1] in the webhook configuration");
+        }
+        JsonNode request = root.get("request");
+        if (request == null || !request.isObject()) {
+            throw new BadAdmissionRequest("request is missing: an AdmissionReview sent to a webhook must carry request");
+        }
+        String uid = text(request, "uid");
+        if (uid == null || uid.isEmpty()) {
+            throw new BadAdmissionRequest("request.uid is missing");
+        }
+        if (uid.length() > 128) {
+            throw new BadAdmissionRequest("request.uid is longer than 128 characters");
+        }
+        Operation op;
+        try {
+            op = Operation.valueOf(String.valueOf(text(request, "operation")));
+        } catch (IllegalArgumentException e) {
+            throw new BadAdmissionRequest("request.operation must be CREATE, UPDATE, DELETE or CONNECT, not "
+                    + quoted(request.get("operation")));
+        }
+        JsonNode kindNode = request.get("kind");
+        String kind = kindNode == null ? null : text(kindNode, "kind");
+        String group = kindNode == null ? null : text(kindNode, "group");
+        ResourceKind rk = ResourceKind.of(kind).orElse(null);
+        Class<? extends HasMetadata> type = rk == ResourceKind.SERVICE && (group == null || group.isEmpty()) ? Service.class
+                : rk == ResourceKind.INGRESS && "networking.k8s.io".equals(group) ? Ingress.class : null;
+        JsonNode objectJson = request.get("object");
+        if (type == null) {
+            // Not ours (a wider webhook rule, or a retired Ingress version): allowed without a look.
+            return new IncomingReview(uid, null, null, null);
+        }
+        boolean dryRun = request.path("dryRun").asBoolean(false);
+        try {
+            HasMetadata object = read(objectJson, type, "request.object");
+            HasMetadata old = read(request.get("oldObject"), type, "request.oldObject");
+            if (object == null && old == null) {
+                return new IncomingReview(uid, null, null, "request.object and request.oldObject are both missing");
+            }
+            return new IncomingReview(uid, new ObjectReview(rk, op, object, old, dryRun, phase), objectJson, null);
+        } catch (IllegalArgumentException e) {
+            return new IncomingReview(uid, null, null, e.getMessage());
+        }
+    }
+
+    private HasMetadata read(JsonNode node, Class<? extends HasMetadata> type, String field) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw new IllegalArgumentException(field + " must be an object");
+        }
+        try {
+            HasMetadata obj = mapper.treeToValue(node, type);
+            if (obj.getMetadata() == null) {
+                throw new IllegalArgumentException(field + ".metadata is missing");
+            }
+            return obj;
+        } catch (JsonProcessingException e) {
+            String path = e instanceof com.fasterxml.jackson.databind.JsonMappingException jme ? jme.getPathReference() : "";
+            throw new IllegalArgumentException(field + " is not a valid " + type.getSimpleName() + ": "
+                    + e.getOriginalMessage().lines().findFirst().orElse("") + (path.isEmpty() ? "" : " (" + shortPath(path) + ")"));
+        }
+    }
+
+    public byte[] allow(String uid, List<String> warnings, byte[] patch, Map<String, String> audit) {
+        ObjectNode root = review(uid, true, warnings, audit);
+        if (patch != null) {
+            ObjectNode response = (ObjectNode) root.get("response");
+            response.put("patchType", "JSONPatch");
+            response.put("patch", Base64.getEncoder().encodeToString(patch));
+        }
+        return write(root);
+    }
+
+    public byte[] deny(String uid, int code, String message, List<String> warnings, Map<String, String> audit) {
+        ObjectNode root = review(uid, false, warnings, audit);
+        ObjectNode status = ((ObjectNode) root.get("response")).putObject("status");
+        status.put("code", code);
+        status.put("reason", code == 403 ? "Forbidden" : "BadRequest");
+        status.put("message", message);
+        return write(root);
+    }
+
+    private ObjectNode review(String uid, boolean allowed, List<String> warnings, Map<String, String> audit) {
+        ObjectNode root = mapper.createObjectNode();
+        root.put("apiVersion", API_VERSION);
+        root.put("kind", "AdmissionReview");
+        ObjectNode response = root.putObject("response");
+        response.put("uid", uid);
+        response.put("allowed", allowed);
+        if (warnings != null && !warnings.isEmpty()) {
+            ArrayNode w = response.putArray("warnings");
+            warnings.forEach(w::add);
+        }
+        if (audit != null && !audit.isEmpty()) {
+            ObjectNode a = response.putObject("auditAnnotations");
+            audit.forEach(a::put);
+        }
+        return root;
+    }
+
+    private byte[] write(ObjectNode root) {
+        try {
+            return mapper.writeValueAsBytes(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write AdmissionReview", e);
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v != null && v.isTextual() ? v.asText() : null;
+    }
+
+    private static String quoted(JsonNode v) {
+        if (v == null || v.isNull()) {
+            return "missing";
+        }
+        String s = v.toString();
+        return s.length() > 60 ? s.substring(0, 60) + "…" : s;
+    }
+
+    private static String shortPath(String path) {
+        return path.length() > 120 ? path.substring(path.length() - 120) : path;
+    }
+}

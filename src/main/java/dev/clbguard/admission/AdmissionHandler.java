@@ -1,0 +1,97 @@
+package dev.clbguard.admission;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.clbguard.config.PolicyStore;
+import dev.clbguard.policy.ClusterProfile;
+import dev.clbguard.policy.Decision;
+import dev.clbguard.policy.FactsSource;
+import dev.clbguard.policy.ObjectReview;
+import dev.clbguard.policy.Phase;
+import dev.clbguard.policy.PolicyEngine;
+import dev.clbguard.policy.Verdict;
+import dev.clbguard.config.KubeJson;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * One admission call: decode, evaluate the active policies, answer. Only {@code /mutate} patches and only
+ * {@code /validate} looks up CLBs (the mutating call has no uid yet, and must stay fast).
+ */
+@ApplicationScoped
+public class AdmissionHandler {
+
+    private static final Logger LOG = Logger.getLogger(AdmissionHandler.class);
+    private static final int DENIED = 403;
+
+    @Inject
+    PolicyStore policies;
+    @Inject
+    ClusterProfile profile;
+    @Inject
+    AdmissionMetrics metrics;
+    @Inject
+    ClbFactsForAdmission facts;
+
+    private final AdmissionCodec codec = new AdmissionCodec(KubeJson.mapper());
+
+    public byte[] handle(byte[] body, Phase phase) {
+        long start = System.nanoTime();
+        IncomingReview in = codec.decode(body, phase);
+        if (in.undecodable() != null) {
+            metrics.record(phase, null, Decision.ALLOW, "invalid", start);
+            return codec.deny(in.uid(), 400, "clbguard could not read the request: " + in.undecodable(), List.of(), Map.of());
+        }
+        ObjectReview review = in.review();
+        if (review == null) {
+            metrics.record(phase, null, Decision.ALLOW, "skipped", start);
+            return codec.allow(in.uid(), List.of(), null, Map.of());
+        }
+        FactsSource source = phase == Phase.VALIDATE ? facts : FactsSource.NONE;
+        Decision decision = PolicyEngine.evaluate(review, policies.current(), profile, source);
+        List<String> warnings = Warnings.fit(decision.warnings().stream().map(Verdict::message).toList());
+        Map<String, String> audit = audit(decision);
+        byte[] answer;
+        String result;
+        if (!decision.allowed()) {
+            String message = decision.denials().stream().map(Verdict::message).collect(Collectors.joining("; "));
+            LOG.infof("denied %s %s (%s%s): %s", review.operation(), review.describe(), phase.name().toLowerCase(),
+                    review.dryRun() ? ", dry-run" : "", message);
+            answer = codec.deny(in.uid(), DENIED, message, warnings, audit);
+            result = "denied";
+        } else {
+            byte[] patch = phase == Phase.MUTATE && review.object() != null
+                    ? Patches.diff(codec.mapper(), review.object(), decision.mutations()) : null;
+            result = patch != null ? "patched" : warnings.isEmpty() ? "allowed" : "warned";
+            if (LOG.isDebugEnabled()) {
+                LOG.debugf("%s %s %s (%s): %s", result, review.operation(), review.describe(), phase.name().toLowerCase(), warnings);
+            }
+            answer = codec.allow(in.uid(), warnings, patch, audit);
+        }
+        metrics.record(phase, review, decision, result, start);
+        return answer;
+    }
+
+    private static Map<String, String> audit(Decision decision) {
+        if (decision.outcomes().isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> audit = new LinkedHashMap<>();
+        List<String> parts = new ArrayList<>();
+        decision.outcomes().forEach((id, outcome) -> parts.add(id + "=" + outcome.name().toLowerCase()));
+        audit.put("policies", String.join(",", parts));
+        return audit;
+    }
+
+    ObjectMapper mapper() {
+        return codec.mapper();
+    }
+}

@@ -1,0 +1,34 @@
+package dev.clbguard.admission;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+import dev.clbguard.facts.ClbDirectory;
+import dev.clbguard.policy.FactsSource;
+import dev.clbguard.policy.clb.ClbFacts;
+import dev.clbguard.policy.clb.ClbLookup;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+
+/** CLB facts for one validating call, within the admission time budget. */
+@ApplicationScoped
+public class ClbFactsForAdmission implements FactsSource {
+
+    private static final Duration BUDGET = Duration.ofMillis(1500);
+
+    @Inject
+    Instance<ClbDirectory> directory;
+
+    @Override
+    public ClbFacts fetch(Set<String> ids) {
+        if (directory.isResolvable()) {
+            return directory.get().lookup(ids, BUDGET);
+        }
+        Map<String, ClbLookup> unknown = new LinkedHashMap<>();
+        ids.forEach(id -> unknown.put(id, new ClbLookup.Unknown(id, "no CLB directory is configured")));
+        return new ClbFacts(unknown);
+    }
+}

@@ -1,0 +1,40 @@
+package dev.clbguard.admission;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+/**
+ * Fits warnings into the API server's budget: past 4,096 characters in all it cuts each to 256 and drops the
+ * rest, so we do the cutting ourselves and say how many were left out.
+ */
+public final class Warnings {
+
+    static final int EACH = 256;
+    static final int TOTAL = 4096;
+    private static final int NOTICE_ROOM = 40;
+
+    private Warnings() {
+    }
+
+    public static List<String> fit(List<String> warnings) {
+        List<String> distinct = List.copyOf(new LinkedHashSet<>(warnings));
+        List<String> out = new ArrayList<>();
+        int total = 0;
+        for (int i = 0; i < distinct.size(); i++) {
+            String w = cut(distinct.get(i).replaceAll("[\\r\\n]+", " "));
+            int reserve = i == distinct.size() - 1 ? 0 : NOTICE_ROOM;
+            if (total + w.length() + reserve > TOTAL) {
+                out.add((distinct.size() - i) + " more warnings left out");
+                break;
+            }
+            out.add(w);
+            total += w.length();
+        }
+        return out;
+    }
+
+    private static String cut(String w) {
+        return w.length() <= EACH ? w : w.substring(0, EACH - 1) + "…";
+    }
+}

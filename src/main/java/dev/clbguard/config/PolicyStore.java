@@ -1,0 +1,147 @@
+package dev.clbguard.config;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import org.jboss.logging.Logger;
+
+import dev.clbguard.policy.PolicyCatalog;
+import dev.clbguard.policy.PolicyConfig;
+import dev.clbguard.policy.PolicyFiles;
+import dev.clbguard.policy.PolicySet;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * Holds the active {@link PolicySet}, loaded from {@code clbguard.policies.dir} and reloaded when the files
+ * change. A file that turns invalid keeps its last good version in force; one that never was valid contributes
+ * its valid documents only. Errors are logged once per change and counted in a gauge.
+ */
+@Startup
+@ApplicationScoped
+public class PolicyStore {
+
+    private static final Logger LOG = Logger.getLogger(PolicyStore.class);
+
+    @Inject
+    PolicySettings settings;
+    @Inject
+    WebhookSettings webhook;
+    @Inject
+    MeterRegistry registry;
+
+    private volatile PolicySet current = PolicySet.EMPTY;
+    private volatile List<String> errors = List.of();
+    private volatile boolean loaded;
+    private Map<String, String> lastContents = Map.of();
+    private final Map<String, List<PolicyConfig>> lastGood = new HashMap<>();
+
+    @PostConstruct
+    void init() {
+        registry.gauge("clbguard.policy.load.errors", this, s -> s.errors.size());
+        registry.gauge("clbguard.policy.active", this, s -> s.current.policies().size());
+        reload();
+    }
+
+    public PolicySet current() {
+        return current;
+    }
+
+    public List<String> errors() {
+        return errors;
+    }
+
+    /** True once the directory has been read; a missing directory keeps clbguard not ready. */
+    public boolean loaded() {
+        return loaded;
+    }
+
+    @Scheduled(every = "${clbguard.policies.reload-interval:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    synchronized void reload() {
+        Path dir = Path.of(settings.dir());
+        Map<String, String> contents;
+        try {
+            contents = read(dir);
+        } catch (IOException e) {
+            String message = "policy directory " + dir.toAbsolutePath() + " cannot be read: " + e.getMessage();
+            if (!List.of(message).equals(errors)) {
+                LOG.error(message + "; keeping the policies in force");
+            }
+            errors = List.of(message);
+            return;
+        }
+        if (loaded && contents.equals(lastContents)) {
+            return;
+        }
+        apply(contents);
+        lastContents = contents;
+        loaded = true;
+    }
+
+    private void apply(Map<String, String> contents) {
+        Set<String> exempt = new LinkedHashSet<>(List.of("kube-system", webhook.namespace()));
+        List<String> problems = new ArrayList<>();
+        Map<String, PolicyConfig> merged = new LinkedHashMap<>();
+        lastGood.keySet().retainAll(contents.keySet());
+        for (Map.Entry<String, String> file : contents.entrySet()) {
+            PolicyFiles.Result r = PolicyFiles.parse(Map.of(file.getKey(), file.getValue()), PolicyCatalog.byId(), exempt);
+            List<PolicyConfig> configs = r.configs();
+            if (r.errors().isEmpty()) {
+                lastGood.put(file.getKey(), configs);
+            } else {
+                problems.addAll(r.errors());
+                if (lastGood.containsKey(file.getKey())) {
+                    configs = lastGood.get(file.getKey());
+                    problems.add(file.getKey() + ": keeping its previous valid version until it is fixed");
+                }
+            }
+            for (PolicyConfig c : configs) {
+                PolicyConfig previous = merged.putIfAbsent(c.id(), c);
+                if (previous != null) {
+                    problems.add(c.source() + ": policy " + c.id() + " is already defined in " + previous.source()
+                            + "; this definition is ignored");
+                }
+            }
+        }
+        PolicySet set = PolicyCatalog.bind(List.copyOf(merged.values()));
+        problems.forEach(p -> LOG.error("invalid policy file: " + p));
+        LOG.infof("policies from %s: %s", settings.dir(), set.policies().isEmpty() ? "none active"
+                : String.join(", ", set.policies().stream().map(b -> b.policy().id() + "=" + b.config().mode().name().toLowerCase()).toList()));
+        current = set;
+        errors = List.copyOf(problems);
+    }
+
+    private static Map<String, String> read(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new IOException("not a directory");
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            // Skip hidden entries: a ConfigMap volume keeps its real files under ..data and timestamped dirs.
+            List<Path> sorted = files.filter(p -> !p.getFileName().toString().startsWith("."))
+                    .filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
+                    .filter(Files::isRegularFile).sorted().toList();
+            for (Path p : sorted) {
+                if (Files.size(p) > 1024 * 1024) {
+                    throw new IOException(p.getFileName() + " is larger than 1 MiB");
+                }
+                out.put(p.getFileName().toString(), Files.readString(p, StandardCharsets.UTF_8));
+            }
+        }
+        return out;
+    }
+}

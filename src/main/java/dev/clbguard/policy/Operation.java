@@ -1,0 +1,5 @@
+package dev.clbguard.policy;
+
+public enum Operation {
+    CREATE, UPDATE, DELETE, CONNECT
+}

@@ -1,0 +1,21 @@
+package dev.clbguard.policy;
+
+import java.util.List;
+import java.util.Optional;
+
+/** The active policies with their settings: an immutable snapshot, swapped whole on reload. */
+public record PolicySet(List<Bound> policies) {
+
+    public static final PolicySet EMPTY = new PolicySet(List.of());
+
+    public record Bound(Policy policy, PolicyConfig config) {
+    }
+
+    public PolicySet {
+        policies = List.copyOf(policies);
+    }
+
+    public Optional<Bound> find(String id) {
+        return policies.stream().filter(b -> b.policy().id().equals(id)).findFirst();
+    }
+}

@@ -1,0 +1,34 @@
+package dev.clbguard.policy.tke;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+
+/** Which controller an Ingress belongs to (tke-rules.md §3): absent or qcloud means TKE's. */
+public final class IngressClasses {
+
+    public static final String QCLOUD = "qcloud";
+
+    private IngressClasses() {
+    }
+
+    /** The class named by the annotation or, failing that, the field; null when neither is set. */
+    public static String declared(HasMetadata obj) {
+        String annotation = Meta.annotation(obj, TkeAnnotations.INGRESS_CLASS);
+        if (annotation != null && !annotation.isEmpty()) {
+            return annotation;
+        }
+        if (obj instanceof Ingress ing && ing.getSpec() != null) {
+            String field = ing.getSpec().getIngressClassName();
+            if (field != null && !field.isEmpty()) {
+                return field;
+            }
+        }
+        return null;
+    }
+
+    /** Whether TKE (and so clbguard) manages this Ingress's CLB. */
+    public static boolean managedByTke(HasMetadata obj) {
+        String c = declared(obj);
+        return c == null || QCLOUD.equals(c);
+    }
+}
