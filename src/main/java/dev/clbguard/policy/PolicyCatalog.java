@@ -6,13 +6,17 @@ import java.util.Map;
 
 import dev.clbguard.policy.rules.ElasticServiceTypes;
 import dev.clbguard.policy.rules.IngressClassDefault;
+import dev.clbguard.policy.rules.IngressExistingClb;
+import dev.clbguard.policy.rules.ServiceExistingClb;
 
 /** Every policy clbguard implements; {@code policies/*.yaml} chooses which run and how. */
 public final class PolicyCatalog {
 
     private static final List<Policy> ALL = List.of(
             new ElasticServiceTypes(),
-            new IngressClassDefault());
+            new IngressClassDefault(),
+            new ServiceExistingClb(),
+            new IngressExistingClb());
 
     private PolicyCatalog() {
     }
