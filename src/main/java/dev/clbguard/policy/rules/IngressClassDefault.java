@@ -15,6 +15,7 @@ import dev.clbguard.policy.Verdict;
 import dev.clbguard.policy.tke.IngressClasses;
 import dev.clbguard.policy.tke.TkeAnnotations;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressSpec;
 
 /**
  * Names the controller of an Ingress that names none, so that what manages it is written on the object
@@ -55,7 +56,13 @@ public final class IngressClassDefault implements Policy {
         String cls = ctx.profile().defaultIngressClass();
         if ("field".equals(ctx.config().choice("target", "annotation", TARGETS))) {
             return List.of(Verdict.mutate(ID, ID + ": " + review.describe() + " had no class; set spec.ingressClassName=" + cls,
-                    o -> ((Ingress) o).getSpec().setIngressClassName(cls)));
+                    o -> {
+                        Ingress target = (Ingress) o;
+                        if (target.getSpec() == null) {
+                            target.setSpec(new IngressSpec());
+                        }
+                        target.getSpec().setIngressClassName(cls);
+                    }));
         }
         return List.of(Verdict.mutate(ID, ID + ": " + review.describe() + " had no class; set " + TkeAnnotations.INGRESS_CLASS
                 + "=" + cls, o -> {
