@@ -46,14 +46,18 @@ class EmulatorSdkTest {
                              {id: lbl-5e6f7a8b, name: tls, protocol: HTTPS, port: 443}]}
             """;
 
+    static final long TASK_MS = 400;
     static ClbEmulator emulator;
     static TencentClb cloud;
     static SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     @BeforeAll
     static void start() {
-        emulator = new ClbEmulator(ClbEmulator.Options.forTests(), ClbSeed.parse(SEED, "test"), null).start();
-        cloud = adapter(emulator.secretKey(), 5);
+        // tasks long enough to be seen running even on a loaded machine
+        ClbEmulator.Options o = ClbEmulator.Options.forTests();
+        o = new ClbEmulator.Options(0, o.secretId(), o.secretKey(), 0, Duration.ZERO, Duration.ofMillis(TASK_MS), o.maxClockSkew());
+        emulator = new ClbEmulator(o, ClbSeed.parse(SEED, "test"), null).start();
+        cloud = adapter(emulator.secretKey(), 8);
     }
 
     static TencentClb adapter(String secretKey, int attempts) {
@@ -97,7 +101,7 @@ class EmulatorSdkTest {
         ClbCloud.Created again = cloud.create(spec);
         assertEquals(first, again);
         assertEquals(ClbCloud.TaskStatus.RUNNING, cloud.taskStatus(first.requestId()));
-        Thread.sleep(80);
+        Thread.sleep(TASK_MS + 100);
         assertEquals(ClbCloud.TaskStatus.SUCCEEDED, cloud.taskStatus(first.requestId()));
         List<ClbInfo> mine = cloud.findByTags(Map.of("tke-lb-ingress-uuid", "uid-1", "tke-clusterId", "cls-7k2m9q4p"));
         assertEquals(List.of(first.lbId()), mine.stream().map(ClbInfo::id).toList());
@@ -120,7 +124,7 @@ class EmulatorSdkTest {
         // still being created: ResourceInOperating, retried with backoff until the task is done
         String task = cloud.delete(c.lbId()).orElseThrow();
         assertTrue(emulator.calls("DeleteLoadBalancer") >= 2, "the busy answer was retried");
-        Thread.sleep(80);
+        Thread.sleep(TASK_MS + 100);
         assertEquals(ClbCloud.TaskStatus.SUCCEEDED, cloud.taskStatus(task));
         assertTrue(cloud.describe(c.lbId()).isEmpty());
         assertTrue(cloud.delete(c.lbId()).isEmpty(), "deleting an unknown id is done, not an error");
@@ -130,7 +134,7 @@ class EmulatorSdkTest {
     void deletesListeners() throws Exception {
         String task = cloud.deleteListeners("lb-77aa88bb", List.of("lbl-1a2b3c4d")).orElseThrow();
         assertTrue(cloud.deleteListeners("lb-77aa88bb", List.of()).isEmpty());
-        Thread.sleep(80);
+        Thread.sleep(TASK_MS + 100);
         assertEquals(ClbCloud.TaskStatus.SUCCEEDED, cloud.taskStatus(task));
         assertEquals(List.of(443), cloud.describe("lb-77aa88bb").orElseThrow().listeners().stream().map(l -> l.port()).toList());
         CloudException e = assertThrows(CloudException.class, () -> cloud.deleteListeners("lb-77aa88bb", List.of("lbl-00000000")));
