@@ -96,7 +96,7 @@ final class AnnotationChecks {
      * host inside is reported with the host code (E4052), anything else with the rules' own code.
      */
     static Problem ingressRules(String v, String code, String hostCode) {
-        String fix = "write [{\"host\":\"a.example.com\",\"path\":\"/\",\"backend\":{\"serviceName\":\"svc\",\"servicePort\":\"80\"}}]";
+        String fix = "write a JSON array of {host, path, backend:{serviceName, servicePort}}";
         JsonNode n;
         try {
             n = BoundedJson.parse(v);
@@ -116,7 +116,7 @@ final class AnnotationChecks {
             if (host != null && !host.isNull()) {
                 if (!host.isTextual() || !TkeFormats.host(host.asText())) {
                     return new Problem("has " + at + ".host " + TkeFormats.quote(host.asText()) + " that is not a valid host name",
-                            hostCode, "use lowercase DNS names like shop.example.com or *.example.com");
+                            hostCode, ClbAnnotations.HOST_FIX);
                 }
             }
             JsonNode path = rule.get("path");

@@ -38,7 +38,12 @@ public final class ClbAnnotations implements Policy {
 
     public static final String ID = "clb-annotations";
     private static final List<String> CONTROLLER_CHOICES = List.of("warn", "deny");
-    private static final String HOST_FIX = "use lowercase DNS names like shop.example.com or *.example.com";
+    static final String HOST_FIX = "use lowercase names like shop.example.com or *.example.com";
+    /** JSON values are quoted shorter: the cause already says where they go wrong. */
+    private static final Set<String> JSON_KEYS = Set.of(TkeAnnotations.SERVICE_EXTENSIVE_PARAMETERS,
+            TkeAnnotations.SERVICE_SPECIFY_PROTOCOL, TkeAnnotations.INGRESS_HTTP_RULES, TkeAnnotations.INGRESS_HTTPS_RULES,
+            TkeAnnotations.INGRESS_EXTENSIVE_PARAMETERS);
+    private static final int JSON_QUOTE_MAX = 20;
 
     private static final Map<String, Function<String, Problem>> SERVICE_CHECKS = new LinkedHashMap<>();
     private static final Map<String, Function<String, Problem>> INGRESS_CHECKS = new LinkedHashMap<>();
@@ -121,7 +126,8 @@ public final class ClbAnnotations implements Policy {
         if (p == null) {
             return;
         }
-        String message = ID + ": " + review.describe() + " " + key + "=" + TkeFormats.quote(value) + " " + p.cause()
+        String quoted = JSON_KEYS.contains(key) ? TkeFormats.quote(value, JSON_QUOTE_MAX) : TkeFormats.quote(value);
+        String message = ID + ": " + review.describe() + " " + key + "=" + quoted + " " + p.cause()
                 + code(p.code()) + "; " + p.fix();
         boolean carriedOver = old != null && value.equals(Meta.annotation(old, key));
         out.add(carriedOver ? Verdict.warn(ID, message) : Verdict.deny(ID, message));

@@ -52,7 +52,7 @@ public final class BoundedJson {
             }
             return node;
         } catch (StreamConstraintsException e) {
-            throw new Invalid("beyond the parser limits (nesting depth " + MAX_DEPTH + ", number length 32)");
+            throw new Invalid("over " + MAX_DEPTH + " levels deep or has a number over 32 digits");
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();
             String what = String.valueOf(e.getOriginalMessage()).startsWith("Duplicate field")

@@ -11,7 +11,7 @@ public final class TkeFormats {
     public static final Pattern HOST = Pattern.compile(
             "(\\*|[a-z0-9]([-a-z0-9]*[a-z0-9])?)(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+");
     /** Longest value quoted back in a message: keeps messages on one short line. */
-    static final int QUOTE_MAX = 40;
+    static final int QUOTE_MAX = 32;
 
     private TkeFormats() {
     }
@@ -34,12 +34,17 @@ public final class TkeFormats {
      * {@value #QUOTE_MAX} characters with an ellipsis.
      */
     public static String quote(String v) {
+        return quote(v, QUOTE_MAX);
+    }
+
+    /** As {@link #quote(String)}, cut to {@code max} characters (JSON values say little in their first few). */
+    public static String quote(String v, int max) {
         if (v == null) {
             return "<unset>";
         }
         StringBuilder b = new StringBuilder("'");
         for (int i = 0; i < v.length(); i++) {
-            if (b.length() > QUOTE_MAX) {
+            if (b.length() > max) {
                 b.append("...");
                 break;
             }
