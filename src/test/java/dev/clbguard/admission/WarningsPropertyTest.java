@@ -8,7 +8,7 @@ import net.jqwik.api.constraints.Size;
 import net.jqwik.api.constraints.StringLength;
 
 /** Whatever the policies say, the answer stays inside the API server's warning budget. */
-class WarningsProperties {
+class WarningsPropertyTest {
 
     @Property(tries = 300)
     boolean alwaysWithinBudget(@ForAll @Size(max = 60) List<@StringLength(max = 600) String> warnings) {
