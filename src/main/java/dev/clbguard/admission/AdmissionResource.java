@@ -4,6 +4,8 @@ import org.jboss.logging.Logger;
 
 import dev.clbguard.policy.Phase;
 import io.smallrye.common.annotation.NonBlocking;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -29,27 +31,53 @@ public class AdmissionResource {
     @NonBlocking
     @Consumes(MediaType.WILDCARD)
     public Response mutate(byte[] body) {
-        return answer(body, Phase.MUTATE);
+        AdmissionHandler.Call call;
+        try {
+            call = handler.decode(body, Phase.MUTATE);
+        } catch (RuntimeException e) {
+            return failed(e, Phase.MUTATE);
+        }
+        return answer(call);
     }
 
-    /** May wait for a CLB lookup (bounded by the facts budget): runs on a worker thread. */
+    /**
+     * Answered on the event loop like /mutate when no policy needs a CLB lookup; a lookup may wait (bounded by the
+     * facts budget), so those calls move to a worker thread.
+     */
     @POST
     @Path("validate")
+    @NonBlocking
     @Consumes(MediaType.WILDCARD)
-    public Response validate(byte[] body) {
-        return answer(body, Phase.VALIDATE);
+    public Uni<Response> validate(byte[] body) {
+        AdmissionHandler.Call call;
+        boolean blocking;
+        try {
+            call = handler.decode(body, Phase.VALIDATE);
+            blocking = handler.needsLookup(call);
+        } catch (RuntimeException e) {
+            return Uni.createFrom().item(failed(e, Phase.VALIDATE));
+        }
+        if (!blocking) {
+            return Uni.createFrom().item(answer(call));
+        }
+        return Uni.createFrom().item(() -> answer(call)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
-    private Response answer(byte[] body, Phase phase) {
+    private Response answer(AdmissionHandler.Call call) {
         try {
-            return Response.ok(handler.handle(body, phase), MediaType.APPLICATION_JSON).build();
-        } catch (BadAdmissionRequest e) {
+            return Response.ok(handler.answer(call), MediaType.APPLICATION_JSON).build();
+        } catch (RuntimeException e) {
+            return failed(e, call.phase());
+        }
+    }
+
+    private static Response failed(RuntimeException e, Phase phase) {
+        if (e instanceof BadAdmissionRequest) {
             LOG.debugf("bad %s request: %s", phase.name().toLowerCase(), e.getMessage());
             return plain(Response.Status.BAD_REQUEST, e.getMessage());
-        } catch (RuntimeException e) {
-            LOG.error("internal error answering a " + phase.name().toLowerCase() + " request", e);
-            return plain(Response.Status.INTERNAL_SERVER_ERROR, "internal error in clbguard; see its log");
         }
+        LOG.error("internal error answering a " + phase.name().toLowerCase() + " request", e);
+        return plain(Response.Status.INTERNAL_SERVER_ERROR, "internal error in clbguard; see its log");
     }
 
     private static Response plain(Response.Status status, String message) {
