@@ -212,8 +212,8 @@ class WebhookConfigTest {
         Map<String, String> mounts = c.getVolumeMounts().stream()
                 .collect(Collectors.toMap(VolumeMount::getName, VolumeMount::getMountPath));
         String tlsDir = mounts.get("tls");
-        assertEquals(tlsDir + "/tls.crt", props.getProperty("quarkus.http.ssl.certificate.files"));
-        assertEquals(tlsDir + "/tls.key", props.getProperty("quarkus.http.ssl.certificate.key-files"));
+        assertEquals(tlsDir + "/tls.crt", props.getProperty("%prod.quarkus.tls.key-store.pem.0.cert"));
+        assertEquals(tlsDir + "/tls.key", props.getProperty("%prod.quarkus.tls.key-store.pem.0.key"));
         assertEquals("clbguard-tls", volume(spec, "tls").getSecret().getSecretName());
         assertEquals("clbguard-policies", volume(spec, "policies").getConfigMap().getName());
 
