@@ -22,6 +22,8 @@ public class AdmissionResource {
 
     @Inject
     AdmissionHandler handler;
+    @Inject
+    AdmissionMetrics metrics;
 
     /** Pure CPU work: stays on the event loop. */
     @POST
@@ -41,13 +43,16 @@ public class AdmissionResource {
     }
 
     private Response answer(byte[] body, Phase phase) {
+        long start = System.nanoTime();
         try {
             return Response.ok(handler.handle(body, phase), MediaType.APPLICATION_JSON).build();
         } catch (BadAdmissionRequest e) {
             LOG.debugf("bad %s request: %s", phase.name().toLowerCase(), e.getMessage());
+            metrics.refused(phase, "malformed", start);
             return plain(Response.Status.BAD_REQUEST, e.getMessage());
         } catch (RuntimeException e) {
             LOG.error("internal error answering a " + phase.name().toLowerCase() + " request", e);
+            metrics.refused(phase, "error", start);
             return plain(Response.Status.INTERNAL_SERVER_ERROR, "internal error in clbguard; see its log");
         }
     }

@@ -192,7 +192,7 @@ class WebhookConfigTest {
         assertNotNull(spec.getAffinity().getPodAntiAffinity(), "replicas spread over nodes");
         assertEquals("clbguard", spec.getServiceAccountName());
         assertTrue(spec.getSecurityContext().getRunAsNonRoot());
-        assertTrue(spec.getSecurityContext().getRunAsUser() > 0);
+        assertEquals("RuntimeDefault", spec.getSecurityContext().getSeccompProfile().getType());
         assertEquals(1, spec.getContainers().size());
         Container c = spec.getContainers().get(0);
         assertTrue(c.getSecurityContext().getReadOnlyRootFilesystem());
