@@ -57,6 +57,21 @@ public final class TestCertificates {
         }
     }
 
+    /** The PEM pair in dir as a key store (alias "serving", password "changeit"), e.g. for a TLS client. */
+    public static KeyStore keyStore(Path dir) throws Exception {
+        String key = Files.readString(dir.resolve("tls.key")).replaceAll("-----[A-Z ]+-----|\\s", "");
+        PrivateKey pk = java.security.KeyFactory.getInstance("EC")
+                .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(Base64.getDecoder().decode(key)));
+        java.security.cert.Certificate cert;
+        try (InputStream in = Files.newInputStream(dir.resolve("tls.crt"))) {
+            cert = java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setKeyEntry("serving", pk, "changeit".toCharArray(), new java.security.cert.Certificate[] { cert });
+        return ks;
+    }
+
     private static String pem(String type, byte[] der) {
         return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
                 + "\n-----END " + type + "-----\n";
