@@ -31,13 +31,21 @@ public class AdmissionMetrics {
     }
 
     private final Map<TimerKey, Timer> timers = new ConcurrentHashMap<>();
+    private final Map<TimerKey, Counter> requests = new ConcurrentHashMap<>();
     private final Map<CounterKey, Counter> counters = new ConcurrentHashMap<>();
+
+    /** A request refused before any policy ran (HTTP 400 for a malformed body, 500 for a clbguard bug). */
+    void refused(Phase phase, String result, long startNanos) {
+        record(phase, null, Decision.ALLOW, result, startNanos);
+    }
 
     void record(Phase phase, ObjectReview review, Decision decision, String result, long startNanos) {
         String webhook = phase.name().toLowerCase();
         String kind = review == null ? "other" : review.kind().kind();
         String operation = review == null ? "unknown" : review.operation().name();
-        timers.computeIfAbsent(new TimerKey(webhook, kind, operation, result), this::timer)
+        TimerKey key = new TimerKey(webhook, kind, operation, result);
+        requests.computeIfAbsent(key, this::requestCounter).increment();
+        timers.computeIfAbsent(key, this::timer)
                 .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
         decision.outcomes().forEach((policy, outcome) -> counters.computeIfAbsent(
                 new CounterKey(webhook, policy, kind, operation, outcome.name().toLowerCase()), this::counter).increment());
@@ -50,6 +58,14 @@ public class AdmissionMetrics {
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofNanos(10_000))
                 .maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry);
+    }
+
+    private Counter requestCounter(TimerKey k) {
+        return Counter.builder("clbguard.admission.requests")
+                .description("Admission requests by result: allowed, denied, warned, patched; skipped (not ours), "
+                        + "invalid (object unreadable), malformed (HTTP 400), error (HTTP 500)")
+                .tags("webhook", k.webhook(), "kind", k.kind(), "operation", k.operation(), "result", k.result())
                 .register(registry);
     }
 

@@ -24,6 +24,8 @@ public class AdmissionResource {
 
     @Inject
     AdmissionHandler handler;
+    @Inject
+    AdmissionMetrics metrics;
 
     /** Pure CPU work: stays on the event loop. */
     @POST
@@ -31,11 +33,12 @@ public class AdmissionResource {
     @NonBlocking
     @Consumes(MediaType.WILDCARD)
     public Response mutate(byte[] body) {
+        long start = System.nanoTime();
         AdmissionHandler.Call call;
         try {
             call = handler.decode(body, Phase.MUTATE);
         } catch (RuntimeException e) {
-            return failed(e, Phase.MUTATE);
+            return failed(e, Phase.MUTATE, start);
         }
         return answer(call);
     }
@@ -49,13 +52,14 @@ public class AdmissionResource {
     @NonBlocking
     @Consumes(MediaType.WILDCARD)
     public Uni<Response> validate(byte[] body) {
+        long start = System.nanoTime();
         AdmissionHandler.Call call;
         boolean blocking;
         try {
             call = handler.decode(body, Phase.VALIDATE);
             blocking = handler.needsLookup(call);
         } catch (RuntimeException e) {
-            return Uni.createFrom().item(failed(e, Phase.VALIDATE));
+            return Uni.createFrom().item(failed(e, Phase.VALIDATE, start));
         }
         if (!blocking) {
             return Uni.createFrom().item(answer(call));
@@ -67,16 +71,18 @@ public class AdmissionResource {
         try {
             return Response.ok(handler.answer(call), MediaType.APPLICATION_JSON).build();
         } catch (RuntimeException e) {
-            return failed(e, call.phase());
+            return failed(e, call.phase(), call.startNanos());
         }
     }
 
-    private static Response failed(RuntimeException e, Phase phase) {
+    private Response failed(RuntimeException e, Phase phase, long start) {
         if (e instanceof BadAdmissionRequest) {
             LOG.debugf("bad %s request: %s", phase.name().toLowerCase(), e.getMessage());
+            metrics.refused(phase, "malformed", start);
             return plain(Response.Status.BAD_REQUEST, e.getMessage());
         }
         LOG.error("internal error answering a " + phase.name().toLowerCase() + " request", e);
+        metrics.refused(phase, "error", start);
         return plain(Response.Status.INTERNAL_SERVER_ERROR, "internal error in clbguard; see its log");
     }
 
