@@ -13,6 +13,7 @@ import dev.clbguard.facts.ClbDirectory;
 import dev.clbguard.policy.ClusterProfile;
 import dev.clbguard.policy.Decision;
 import dev.clbguard.policy.FactsSource;
+import dev.clbguard.policy.LookupFailure;
 import dev.clbguard.policy.ObjectReview;
 import dev.clbguard.policy.Operation;
 import dev.clbguard.policy.Phase;
@@ -47,6 +48,9 @@ public final class OfflineValidator {
             return m.startsWith(": ") ? m.substring(2) : m.strip();
         }
     }
+
+    /** The --offline directory: every CLB is Unknown, so each CLB rule says it did not check. */
+    public static final ClbDirectory NOT_CHECKED = (ids, budget) -> unknown(ids, "--offline: not checked");
 
     private final PolicySet policies;
     private final ClusterProfile profile;
@@ -115,6 +119,12 @@ public final class OfflineValidator {
             ids.forEach(id -> subset.put(id, all.get(id)));
             return new ClbFacts(subset);
         };
+    }
+
+    /** Offline, a CLB rule has nothing to check: it says so in a warning, whatever its onLookupFailure says. */
+    public static PolicySet warnWhenUnchecked(PolicySet set) {
+        return new PolicySet(set.policies().stream().map(b -> new PolicySet.Bound(b.policy(),
+                b.config().withLookupFailure(LookupFailure.ALLOW_WITH_WARNING))).toList());
     }
 
     static ClbFacts unknown(Set<String> ids, String reason) {

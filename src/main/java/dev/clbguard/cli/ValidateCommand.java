@@ -14,7 +14,6 @@ import java.util.concurrent.Callable;
 import dev.clbguard.facts.ClbDirectory;
 import dev.clbguard.facts.SeededClbDirectory;
 import dev.clbguard.policy.ClusterProfile;
-import dev.clbguard.policy.LookupFailure;
 import dev.clbguard.policy.PolicySet;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -139,9 +138,7 @@ public final class ValidateCommand implements Callable<Integer> {
                 exempt);
         ClbDirectory directory = directory(settings, profile);
         if (offline) {
-            // Offline, a CLB rule has nothing to check: say so in a warning, whatever onLookupFailure says.
-            policies = new PolicySet(policies.policies().stream().map(b -> new PolicySet.Bound(b.policy(),
-                    b.config().withLookupFailure(LookupFailure.ALLOW_WITH_WARNING))).toList());
+            policies = OfflineValidator.warnWhenUnchecked(policies);
         }
 
         ManifestReader.Result input = new ManifestReader(namespace, stdin).read(paths);
@@ -160,7 +157,7 @@ public final class ValidateCommand implements Callable<Integer> {
 
     private ClbDirectory directory(Settings settings, ClusterProfile profile) {
         if (offline) {
-            return (ids, budget) -> OfflineValidator.unknown(ids, "--offline: not checked");
+            return OfflineValidator.NOT_CHECKED;
         }
         if (clbState != null) {
             try {
