@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
  * policy engine, without a cluster. Exit 0 when nothing is denied, 1 when something is, 2 for usage or input
  * errors (then the readable files are still checked and reported).
  */
-@Command(name = "validate", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+@Command(name = "validate", sortOptions = false, usageHelpAutoWidth = true,
         description = "Check Service and Ingress manifests against the clbguard policies, as the webhook would.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = { "0:nothing denied", "1:at least one object denied", "2:usage or input error" })
@@ -34,6 +34,9 @@ public final class ValidateCommand implements Callable<Integer> {
     @Parameters(paramLabel = "PATH", arity = "1..*",
             description = "Manifest files or directories (*.yaml, *.yml, *.json, recursively); - reads stdin.")
     List<String> paths;
+
+    @Option(names = { "-h", "--help" }, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
 
     @Option(names = "--policies", paramLabel = "DIR",
             description = "Policy directory (default: clbguard.policies.dir, else ./policies).")
