@@ -117,6 +117,15 @@ class ValidateCommandTest {
     }
 
     @Test
+    void clbStateFileGivesTheSameVerdictsWhereNoPolicyNeedsACLB() {
+        Run seeded = run(ENV_PROFILE, "", List.of("--elastic", "--clb-state", CLI + "clb-state.yaml", "--policies", POLICIES,
+                FIXTURES));
+        Run offline = run(ENV_PROFILE, "", List.of("--elastic", "--offline", "--policies", POLICIES, FIXTURES));
+        assertEquals(offline.out(), seeded.out());
+        assertEquals(1, seeded.code());
+    }
+
+    @Test
     void stdinTakesKustomizeOutput() throws IOException {
         StringBuilder stream = new StringBuilder();
         try (Stream<Path> files = Files.list(Path.of(FIXTURES))) {
