@@ -204,6 +204,6 @@ public final class LifecycleDecision {
         }
         boolean internal = s.subnetId() != null;
         return new ClbCloud.CreateSpec(name, internal ? "INTERNAL" : "OPEN", profile.vpcId(),
-                internal ? s.subnetId() : null, tags, s.uid());
+                internal ? s.subnetId() : null, tags, s.clientToken());
     }
 }

@@ -231,6 +231,7 @@ public final class Reconciler {
             o.getMetadata().getFinalizers().remove(Subject.FINALIZER);
             if (!s.deleting()) {
                 o.getMetadata().getAnnotations().remove(idAnnotation(s.key()));
+                o.getMetadata().getAnnotations().put(Subject.RELEASES, Integer.toString(s.releases() + 1));
             }
         });
         return s.deleting() ? null : updated;

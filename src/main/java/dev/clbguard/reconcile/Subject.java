@@ -24,10 +24,16 @@ import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
  */
 public record Subject(ObjectKey key, String uid, boolean managed, boolean deleting, boolean hasFinalizer,
         String existingId, String recordedId, String subnetId, boolean retain, boolean sharing, List<String> ports,
-        List<String> statusVips) {
+        List<String> statusVips, int releases) {
 
     /** Owned by the reconciler, added before any cloud action so a deletion always waits for the release. */
     public static final String FINALIZER = "clbguard.dev/clb-lifecycle";
+
+    /**
+     * How many times the object released its CLB and stayed (class changed away): part of the next ClientToken,
+     * so the CLB created when it comes back is a new one, not the first one's token replayed.
+     */
+    public static final String RELEASES = "clbguard.dev/clb-releases";
 
     public static Subject of(HasMetadata obj) {
         var m = obj.getMetadata();
@@ -51,7 +57,8 @@ public record Subject(ObjectKey key, String uid, boolean managed, boolean deleti
                     deleting, finalizer, blankToNull(Meta.annotation(obj, TkeAnnotations.SERVICE_EXISTED_LBID)),
                     blankToNull(Meta.annotation(obj, TkeAnnotations.SERVICE_LOADBALANCE_ID)),
                     blankToNull(Meta.annotation(obj, TkeAnnotations.SERVICE_INTERNAL_SUBNET)), false,
-                    "true".equals(Meta.annotation(obj, TkeAnnotations.SERVICE_SHARE_EXISTED_LB)), ports, vips);
+                    "true".equals(Meta.annotation(obj, TkeAnnotations.SERVICE_SHARE_EXISTED_LB)), ports, vips,
+                    releases(obj));
         }
         if (obj instanceof Ingress ing) {
             List<String> vips = new ArrayList<>();
@@ -65,7 +72,8 @@ public record Subject(ObjectKey key, String uid, boolean managed, boolean deleti
                     blankToNull(Meta.annotation(obj, TkeAnnotations.INGRESS_LOADBALANCE_ID)),
                     blankToNull(Meta.annotation(obj, TkeAnnotations.INGRESS_SUBNET_ID)),
                     "true".equals(Meta.annotation(obj, TkeAnnotations.INGRESS_LOADBALANCE_RETAIN)),
-                    "true".equals(Meta.annotation(obj, TkeAnnotations.INGRESS_ENABLE_GROUP)), List.of(), vips);
+                    "true".equals(Meta.annotation(obj, TkeAnnotations.INGRESS_ENABLE_GROUP)), List.of(), vips,
+                    releases(obj));
         }
         throw new IllegalArgumentException("not a Service or Ingress: " + obj.getKind());
     }
@@ -82,6 +90,20 @@ public record Subject(ObjectKey key, String uid, boolean managed, boolean deleti
 
     public String describe() {
         return key.toString();
+    }
+
+    /** The ClientToken of the CLB this object would create now: its uid, then uid-1, uid-2 after releases. */
+    public String clientToken() {
+        return releases == 0 ? uid : uid + "-" + releases;
+    }
+
+    private static int releases(HasMetadata obj) {
+        String v = Meta.annotation(obj, RELEASES);
+        try {
+            return v == null ? 0 : Math.max(0, Integer.parseInt(v.trim()));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     private static String blankToNull(String s) {

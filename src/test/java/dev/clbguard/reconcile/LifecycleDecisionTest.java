@@ -211,4 +211,10 @@ class LifecycleDecisionTest {
         var notMine = clb("lb-00000001", Map.of(TkeTags.CREATED_BY, "yes", TkeTags.INGRESS_UUID, "someone-else"));
         assertInstanceOf(Action.Finish.class, decide(ing, notMine));
     }
+
+    @Test
+    void aClbCreatedAfterAReleaseUsesANewClientToken() {
+        var back = ingress("qcloud", Map.of(Subject.RELEASES, "2"), true, false);
+        assertEquals(UID + "-2", ((Action.Create) decide(back, null)).spec().clientToken());
+    }
 }
