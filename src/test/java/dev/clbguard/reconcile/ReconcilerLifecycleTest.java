@@ -32,7 +32,7 @@ import jakarta.inject.Inject;
  */
 @QuarkusTest
 @TestProfile(ReconcilerTestProfile.class)
-class ReconcilerIT {
+class ReconcilerLifecycleTest {
 
     static final String CLUSTER = "cls-7k2m9q4p";
     static final Duration WAIT = Duration.ofSeconds(20);
@@ -244,5 +244,20 @@ class ReconcilerIT {
         assertTrue(clbsTaggedFor(ing, TkeTags.INGRESS_UUID).isEmpty());
         client.resource(marker).delete();
         client.resource(ing).delete();
+    }
+
+    @Test
+    void dryRunObjectsNeverReachTheReconciler() throws Exception {
+        int creates = cloud.calls("create");
+        for (String n : List.of("003", "004", "015", "016", "017", "018")) {
+            var body = dev.clbguard.admission.Fixtures.numbered(n);
+            io.restassured.RestAssured.given().contentType("application/json")
+                    .body(dev.clbguard.admission.Fixtures.read(body)).post(dev.clbguard.admission.Fixtures.path(body))
+                    .then().statusCode(200);
+        }
+        Ingress marker = ingress("after-dry-run", Map.of());
+        await("a later object was handled", () -> vip(getIngress("after-dry-run")) != null);
+        assertEquals(creates + 1, cloud.calls("create"), "only the persisted Ingress made a CLB");
+        client.resource(marker).delete();
     }
 }
