@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import dev.clbguard.facts.ClbCloud;
@@ -14,23 +15,25 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * The reconciler's view of {@link ClbCloud}: every call waits for the client-side rate limit (so a burst of
+ * The reconciler's view of {@link ClbCloud}: every call waits for the client-side rate limit of its action (so a burst of
  * reconciles queues here instead of earning RequestLimitExceeded) and is counted by action and result.
  */
 final class MeteredCloud implements ClbCloud {
 
     private final ClbCloud cloud;
     private final MeterRegistry registry;
-    private final RateLimiter limiter;
+    private final double perSecond;
+    private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
 
     MeteredCloud(ClbCloud cloud, MeterRegistry registry, double perSecond) {
         this.cloud = cloud;
         this.registry = registry;
-        this.limiter = new RateLimiter(perSecond);
+        this.perSecond = perSecond;
     }
 
     private <T> T call(String action, Supplier<T> body) {
-        limiter.acquire();
+        // Tencent Cloud limits each API action separately (20/s per account), so one limiter per action.
+        limiters.computeIfAbsent(action, a -> new RateLimiter(perSecond)).acquire();
         String result = "ok";
         try {
             return body.get();

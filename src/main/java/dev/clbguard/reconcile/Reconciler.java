@@ -158,11 +158,6 @@ public final class Reconciler {
         }
     }
 
-    /** Forgets in-flight tasks, as a restarted process would. */
-    public void reset() {
-        pending.clear();
-    }
-
     static String message(ObjectKey key, Action.Refuse r) {
         return "reconciler: " + key.kind().kind() + " " + key.namespace() + "/" + key.name() + " " + r.cause()
                 + (r.code() == null ? "" : " [" + r.code() + "]") + "; " + r.fix();

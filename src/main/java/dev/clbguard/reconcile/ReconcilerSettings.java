@@ -32,7 +32,7 @@ public interface ReconcilerSettings {
     @WithDefault("1s")
     Duration taskPoll();
 
-    /** Client-side limit on cloud calls per second (Tencent allows 20/s per account); 0 = none. */
+    /** Client-side limit on cloud calls per second and API action (Tencent allows 20/s per action and account); 0 = none. */
     @WithDefault("20")
     double cloudRate();
 
