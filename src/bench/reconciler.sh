@@ -3,7 +3,7 @@
 # emulator limited to 20 requests/s per action, then delete them all and check that no CLB and no tag of the
 # cluster is left. Uses the real SDK adapter, a CRUD mock API server and the reconcile loop.
 # Needs the CLB API emulator and SDK adapter (dev.clbguard.emulator, dev.clbguard.facts.TencentClb, facts branch).
-# Usage: src/bench/reconciler.sh [n] [workers]
+# Usage: src/bench/reconciler.sh [n] [workers] [limit]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ./mvnw -B -q compile dependency:build-classpath -Dmdep.outputFile=target/bench-reconciler.classpath -Dmdep.includeScope=test

@@ -30,17 +30,18 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  * Converges {@code n} Ingresses (default 1,000) of class qcloud against the CLB API emulator limited to 20
  * requests/s per action, through the real SDK adapter, a CRUD mock API server and the reconcile loop; then
  * deletes them all and checks that no CLB and no tag of this cluster is left.
- * Usage: ReconcilerBench [n] [workers]
+ * Usage: ReconcilerBench [n] [workers] [limit per action, 0 = none]
  */
 public final class ReconcilerBench {
 
-    static final int LIMIT = 20;
+    static int LIMIT = 20;
     static final ClusterProfile PROFILE = new ClusterProfile("cls-7k2m9q4p", "ap-guangzhou", "vpc-4f8q2w1e", true,
             "100012345678", "qcloud");
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int workers = args.length > 1 ? Integer.parseInt(args[1]) : 32;
+        LIMIT = args.length > 2 ? Integer.parseInt(args[2]) : 20;
         KubernetesMockServer api = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
                 new KubernetesCrudDispatcher(), false);
         api.init();
@@ -82,13 +83,20 @@ public final class ReconcilerBench {
             long taggedLeft = left.stream().filter(c -> PROFILE.clusterId().equals(c.tag(TkeTags.CLUSTER_ID))).count();
             // Each Ingress needs at least one CreateLoadBalancer, DescribeTaskStatus and DescribeLoadBalancers to
             // converge, and one DeleteLoadBalancer to go: at 20/s per action, n/20 seconds per phase at best.
-            double bound = n / (double) LIMIT;
+            double bound = LIMIT == 0 ? 0 : n / (double) LIMIT;
             System.out.printf("ingresses: %d, workers: %d, emulator limit: %d requests/s per action%n", n, workers, LIMIT);
             System.out.printf("converge: %.1f s (bound %.1f s, %.0f%% of it), CLBs created: %d%n", createSecs, bound,
                     100 * bound / createSecs, clbs);
             System.out.printf("delete:   %.1f s (bound %.1f s, %.0f%% of it)%n", deleteSecs, bound, 100 * bound / deleteSecs);
             System.out.println("calls after converge: " + createCalls);
             System.out.println("calls in total:       " + allCalls);
+            Map<String, Long> outcomes = new java.util.TreeMap<>();
+            meters.getMeters().forEach(m -> {
+                if (m.getId().getName().equals("clbguard.cloud.calls") && m instanceof io.micrometer.core.instrument.Timer t) {
+                    outcomes.merge(m.getId().getTag("action") + "=" + m.getId().getTag("outcome"), t.count(), Long::sum);
+                }
+            });
+            System.out.println("SDK calls by outcome (incl. the adapter's retries): " + outcomes);
             System.out.printf("left after delete: %d CLBs, %d CLBs tagged tke-clusterId=%s%n", left.size(), taggedLeft,
                     PROFILE.clusterId());
             if (clbs != n || !left.isEmpty() || taggedLeft != 0) {

@@ -22,6 +22,9 @@ final class MeteredCloud implements ClbCloud {
 
     private final ClbCloud cloud;
     private final MeterRegistry registry;
+    /** Longest a worker waits for its action's turn; longer and the key is requeued for later instead. */
+    private static final long MAX_WAIT_NANOS = 1_000_000_000L;
+
     private final double perSecond;
     private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
 
@@ -33,7 +36,10 @@ final class MeteredCloud implements ClbCloud {
 
     private <T> T call(String action, Supplier<T> body) {
         // Tencent Cloud limits each API action separately (20/s per account), so one limiter per action.
-        limiters.computeIfAbsent(action, a -> new RateLimiter(perSecond)).acquire();
+        long later = limiters.computeIfAbsent(action, a -> new RateLimiter(perSecond)).acquire(MAX_WAIT_NANOS);
+        if (later > 0) {
+            throw new Throttled(action, java.time.Duration.ofNanos(later));
+        }
         String result = "ok";
         try {
             return body.get();
@@ -44,7 +50,7 @@ final class MeteredCloud implements ClbCloud {
             result = "error";
             throw e;
         } finally {
-            Counter.builder("clbguard.cloud.calls").description("Tencent Cloud calls made by the reconciler")
+            Counter.builder("clbguard.reconcile.cloud.calls").description("Tencent Cloud calls made by the reconciler")
                     .tags("action", action, "result", result).register(registry).increment();
         }
     }

@@ -111,7 +111,12 @@ public final class ReconcileLoop {
 
             @Override
             public void onUpdate(T old, T obj) {
-                enqueue(obj);
+                // Skip the echo of our own writes; a resync (same resourceVersion) is always looked at again.
+                boolean resync = java.util.Objects.equals(old.getMetadata().getResourceVersion(),
+                        obj.getMetadata().getResourceVersion());
+                if (resync || !Subject.of(old).inputs().equals(Subject.of(obj).inputs())) {
+                    enqueue(obj);
+                }
             }
 
             @Override

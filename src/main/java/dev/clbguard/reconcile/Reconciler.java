@@ -90,7 +90,9 @@ public final class Reconciler {
                         return new Result.Retry("task failed");
                     }
                 }
-                ClbInfo clb = lookup(s);
+                // A finished CLB deletion is as good as a describe answering "not found": save the call.
+                boolean gone = p != null && "deletion".equals(p.what()) && s.releasing();
+                ClbInfo clb = gone ? null : lookup(s);
                 Action action = LifecycleDecision.decide(s, clb, profile);
                 if (action instanceof Action.Nothing n) {
                     return new Result.Done();
@@ -151,6 +153,8 @@ public final class Reconciler {
                 }
             }
             return new Result.After(Duration.ZERO);
+        } catch (Throttled t) {
+            return new Result.After(t.retryAfter);
         } catch (CloudException e) {
             events.warning(obj, "CloudError", key.kind().kind() + " " + key.namespace() + "/" + key.name()
                     + ": Tencent Cloud call failed [" + e.code() + "]" + (e.retryable() ? "; will retry" : "; retrying with backoff"));

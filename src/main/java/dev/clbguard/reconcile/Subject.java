@@ -78,6 +78,15 @@ public record Subject(ObjectKey key, String uid, boolean managed, boolean deleti
         throw new IllegalArgumentException("not a Service or Ingress: " + obj.getKind());
     }
 
+    /**
+     * What the user controls, without what the reconciler writes (CLB id, status, finalizer): a change of only
+     * the latter is the echo of our own write and needs no new pass.
+     */
+    public Subject inputs() {
+        return new Subject(key, uid, managed, deleting, false, existingId, null, subnetId, retain, sharing, ports,
+                List.of(), releases);
+    }
+
     /** The uuid tag key for this kind: tke-lb-serviceuuid or tke-lb-ingress-uuid. */
     public String uuidTag() {
         return key.kind() == ResourceKind.SERVICE ? TkeTags.SERVICE_UUID : TkeTags.INGRESS_UUID;
