@@ -13,21 +13,23 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 
 /**
- * Kubernetes Events (core v1) on the object an action or failure is about. A repeat of the same event
- * (object, reason, message) increments the count of the existing Event instead of creating another, as
- * client-go's recorder does. Failing to record is logged, never fatal.
+ * Kubernetes Events (core v1) on the object an action or failure is about. Only {@code create} is used (RBAC:
+ * events create, patch; fabric8's patch reads the Event first, which would need get). An identical event within
+ * ten minutes is not recorded again, so retries with backoff cannot flood the namespace. Failing to record is
+ * logged, never fatal.
  */
 public final class EventRecorder {
 
     private static final Logger LOG = Logger.getLogger(EventRecorder.class);
     private static final String COMPONENT = "clbguard";
 
-    private record Seen(String name, int count) {
+    private record Seen(long createdNanos) {
     }
+
+    /** An identical event (object, reason, message) is recorded again only after this long. */
+    private static final long REPEAT_AFTER_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
 
     private final KubernetesClient client;
     private final Map<String, Seen> seen = new ConcurrentHashMap<>();
@@ -48,16 +50,12 @@ public final class EventRecorder {
         var m = obj.getMetadata();
         String now = DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
         String key = m.getUid() + "|" + reason + "|" + message;
+        Seen previous = seen.get(key);
+        long nowNanos = System.nanoTime();
+        if (previous != null && nowNanos - previous.createdNanos() < REPEAT_AFTER_NANOS) {
+            return; // the same event was recorded moments ago: retries must not flood the namespace
+        }
         try {
-            Seen previous = seen.get(key);
-            if (previous != null) {
-                int count = previous.count() + 1;
-                client.v1().events().inNamespace(m.getNamespace()).withName(previous.name())
-                        .patch(PatchContext.of(PatchType.JSON_MERGE),
-                                "{\"count\":" + count + ",\"lastTimestamp\":\"" + now + "\"}");
-                seen.put(key, new Seen(previous.name(), count));
-                return;
-            }
             String name = m.getName() + "." + Long.toHexString(System.nanoTime()).toLowerCase(Locale.ROOT);
             client.v1().events().inNamespace(m.getNamespace()).resource(new EventBuilder()
                     .withNewMetadata().withName(name).withNamespace(m.getNamespace()).endMetadata()
@@ -71,7 +69,7 @@ public final class EventRecorder {
             if (seen.size() > 10_000) {
                 seen.clear(); // bounded memory; worst case a repeat becomes a new Event
             }
-            seen.put(key, new Seen(name, 1));
+            seen.put(key, new Seen(nowNanos));
         } catch (KubernetesClientException e) {
             seen.remove(key);
             LOG.warnf("could not record event %s on %s %s/%s: %s", reason, obj.getKind(), m.getNamespace(),

@@ -15,7 +15,6 @@ import dev.clbguard.config.WebhookSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
-import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -73,7 +72,7 @@ public class Leadership {
         String ns = lease.namespace().orElse(webhook.namespace());
         election = client.get().leaderElector().withConfig(new LeaderElectionConfigBuilder()
                 .withName(lease.name())
-                .withLock(new LeaseLock(ns, lease.name(), identity))
+                .withLock(new UpdatingLeaseLock(ns, lease.name(), identity))
                 .withLeaseDuration(lease.duration()).withRenewDeadline(lease.renewDeadline())
                 .withRetryPeriod(lease.retryPeriod()).withReleaseOnCancel(true)
                 .withLeaderCallbacks(new LeaderCallbacks(() -> changed(true), () -> changed(false),
