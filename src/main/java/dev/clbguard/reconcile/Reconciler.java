@@ -156,8 +156,8 @@ public final class Reconciler {
         } catch (Throttled t) {
             return new Result.After(t.retryAfter);
         } catch (CloudException e) {
-            events.warning(obj, "CloudError", key.kind().kind() + " " + key.namespace() + "/" + key.name()
-                    + ": Tencent Cloud call failed [" + e.code() + "]" + (e.retryable() ? "; will retry" : "; retrying with backoff"));
+            events.warning(obj, "CloudError", "reconciler: " + key + " CLB step failed in Tencent Cloud ["
+                    + e.code() + "]; retrying with backoff" + (e.retryable() ? "" : ", check the cloud account and quota"));
             return new Result.Retry(e.code());
         }
     }
