@@ -80,6 +80,9 @@ public class Leadership {
                 .build()).build().start();
         election.whenComplete((ok, error) -> {
             changed(false);
+            if (error != null && !closed && !(error instanceof java.util.concurrent.CancellationException)) {
+                LOG.warnf("leader election on Lease %s/%s failed: %s; trying again", ns, lease.name(), error.getMessage());
+            }
             if (!closed) {
                 // Lost the lease (or the API server was unreachable): stand again.
                 executor.schedule(this::run, lease.retryPeriod().toMillis(), TimeUnit.MILLISECONDS);
