@@ -84,8 +84,11 @@ public final class AdmissionCodec {
         JsonNode kindNode = request.get("kind");
         String kind = kindNode == null ? null : text(kindNode, "kind");
         String group = kindNode == null ? null : text(kindNode, "group");
+        boolean v1 = kindNode != null && "v1".equals(text(kindNode, "version"));
         ResourceKind rk = ResourceKind.of(kind).orElse(null);
-        Class<? extends HasMetadata> type = rk == ResourceKind.SERVICE && (group == null || group.isEmpty()) ? Service.class
+        // Only core/v1 Services and networking.k8s.io/v1 Ingresses: other versions have other schemas.
+        Class<? extends HasMetadata> type = !v1 ? null
+                : rk == ResourceKind.SERVICE && (group == null || group.isEmpty()) ? Service.class
                 : rk == ResourceKind.INGRESS && "networking.k8s.io".equals(group) ? Ingress.class : null;
         JsonNode objectJson = request.get("object");
         if (type == null) {

@@ -17,6 +17,7 @@ import dev.clbguard.policy.FactsSource;
 import dev.clbguard.policy.ObjectReview;
 import dev.clbguard.policy.Phase;
 import dev.clbguard.policy.PolicyEngine;
+import dev.clbguard.policy.PolicySet;
 import dev.clbguard.policy.Verdict;
 import dev.clbguard.config.KubeJson;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,7 +25,8 @@ import jakarta.inject.Inject;
 
 /**
  * One admission call: decode, evaluate the active policies, answer. Only {@code /mutate} patches and only
- * {@code /validate} looks up CLBs (the mutating call has no uid yet, and must stay fast).
+ * {@code /validate} looks up CLBs (the mutating call has no uid yet, and must stay fast). Split in
+ * {@link #decode} and {@link #answer} so the resource can stay on the event loop unless a lookup is needed.
  */
 @ApplicationScoped
 public class AdmissionHandler {
@@ -43,9 +45,30 @@ public class AdmissionHandler {
 
     private final AdmissionCodec codec = new AdmissionCodec(KubeJson.mapper());
 
-    public byte[] handle(byte[] body, Phase phase) {
+    /** A decoded request, the policies in force when it arrived, and that time for the latency metric. */
+    public record Call(Phase phase, IncomingReview in, PolicySet policies, long startNanos) {
+    }
+
+    /** Decodes the envelope; a defect in it throws {@link BadAdmissionRequest}. */
+    public Call decode(byte[] body, Phase phase) {
         long start = System.nanoTime();
-        IncomingReview in = codec.decode(body, phase);
+        return new Call(phase, codec.decode(body, phase), policies.current(), start);
+    }
+
+    /** True when answering needs a CLB lookup, which may block: only then must the call leave the event loop. */
+    public boolean needsLookup(Call call) {
+        ObjectReview review = call.in().review();
+        return call.phase() == Phase.VALIDATE && review != null && !PolicyEngine.clbIds(review, call.policies()).isEmpty();
+    }
+
+    public byte[] handle(byte[] body, Phase phase) {
+        return answer(decode(body, phase));
+    }
+
+    public byte[] answer(Call call) {
+        Phase phase = call.phase();
+        IncomingReview in = call.in();
+        long start = call.startNanos();
         if (in.undecodable() != null) {
             metrics.record(phase, null, Decision.ALLOW, "invalid", start);
             return codec.deny(in.uid(), 400, "clbguard could not read the request: " + in.undecodable(), List.of(), Map.of());
@@ -56,7 +79,7 @@ public class AdmissionHandler {
             return codec.allow(in.uid(), List.of(), null, Map.of());
         }
         FactsSource source = phase == Phase.VALIDATE ? facts : FactsSource.NONE;
-        Decision decision = PolicyEngine.evaluate(review, policies.current(), profile, source);
+        Decision decision = PolicyEngine.evaluate(review, call.policies(), profile, source);
         List<String> warnings = Warnings.fit(decision.warnings().stream().map(Verdict::message).toList());
         Map<String, String> audit = audit(decision);
         byte[] answer;

@@ -4,6 +4,8 @@ import org.jboss.logging.Logger;
 
 import dev.clbguard.policy.Phase;
 import io.smallrye.common.annotation.NonBlocking;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -22,6 +24,8 @@ public class AdmissionResource {
 
     @Inject
     AdmissionHandler handler;
+    @Inject
+    AdmissionMetrics metrics;
 
     /** Pure CPU work: stays on the event loop. */
     @POST
@@ -29,27 +33,57 @@ public class AdmissionResource {
     @NonBlocking
     @Consumes(MediaType.WILDCARD)
     public Response mutate(byte[] body) {
-        return answer(body, Phase.MUTATE);
+        long start = System.nanoTime();
+        AdmissionHandler.Call call;
+        try {
+            call = handler.decode(body, Phase.MUTATE);
+        } catch (RuntimeException e) {
+            return failed(e, Phase.MUTATE, start);
+        }
+        return answer(call);
     }
 
-    /** May wait for a CLB lookup (bounded by the facts budget): runs on a worker thread. */
+    /**
+     * Answered on the event loop like /mutate when no policy needs a CLB lookup; a lookup may wait (bounded by the
+     * facts budget), so those calls move to a worker thread.
+     */
     @POST
     @Path("validate")
+    @NonBlocking
     @Consumes(MediaType.WILDCARD)
-    public Response validate(byte[] body) {
-        return answer(body, Phase.VALIDATE);
+    public Uni<Response> validate(byte[] body) {
+        long start = System.nanoTime();
+        AdmissionHandler.Call call;
+        boolean blocking;
+        try {
+            call = handler.decode(body, Phase.VALIDATE);
+            blocking = handler.needsLookup(call);
+        } catch (RuntimeException e) {
+            return Uni.createFrom().item(failed(e, Phase.VALIDATE, start));
+        }
+        if (!blocking) {
+            return Uni.createFrom().item(answer(call));
+        }
+        return Uni.createFrom().item(() -> answer(call)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
-    private Response answer(byte[] body, Phase phase) {
+    private Response answer(AdmissionHandler.Call call) {
         try {
-            return Response.ok(handler.handle(body, phase), MediaType.APPLICATION_JSON).build();
-        } catch (BadAdmissionRequest e) {
-            LOG.debugf("bad %s request: %s", phase.name().toLowerCase(), e.getMessage());
-            return plain(Response.Status.BAD_REQUEST, e.getMessage());
+            return Response.ok(handler.answer(call), MediaType.APPLICATION_JSON).build();
         } catch (RuntimeException e) {
-            LOG.error("internal error answering a " + phase.name().toLowerCase() + " request", e);
-            return plain(Response.Status.INTERNAL_SERVER_ERROR, "internal error in clbguard; see its log");
+            return failed(e, call.phase(), call.startNanos());
         }
+    }
+
+    private Response failed(RuntimeException e, Phase phase, long start) {
+        if (e instanceof BadAdmissionRequest) {
+            LOG.debugf("bad %s request: %s", phase.name().toLowerCase(), e.getMessage());
+            metrics.refused(phase, "malformed", start);
+            return plain(Response.Status.BAD_REQUEST, e.getMessage());
+        }
+        LOG.error("internal error answering a " + phase.name().toLowerCase() + " request", e);
+        metrics.refused(phase, "error", start);
+        return plain(Response.Status.INTERNAL_SERVER_ERROR, "internal error in clbguard; see its log");
     }
 
     private static Response plain(Response.Status status, String message) {

@@ -1,11 +1,11 @@
 package dev.clbguard.admission;
 
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
 import dev.clbguard.facts.ClbDirectory;
+import dev.clbguard.facts.FactsSettings;
 import dev.clbguard.policy.FactsSource;
 import dev.clbguard.policy.clb.ClbFacts;
 import dev.clbguard.policy.clb.ClbLookup;
@@ -17,15 +17,16 @@ import jakarta.inject.Inject;
 @ApplicationScoped
 public class ClbFactsForAdmission implements FactsSource {
 
-    private static final Duration BUDGET = Duration.ofMillis(1500);
-
     @Inject
     Instance<ClbDirectory> directory;
+
+    @Inject
+    FactsSettings facts;
 
     @Override
     public ClbFacts fetch(Set<String> ids) {
         if (directory.isResolvable()) {
-            return directory.get().lookup(ids, BUDGET);
+            return directory.get().lookup(ids, facts.budget());
         }
         Map<String, ClbLookup> unknown = new LinkedHashMap<>();
         ids.forEach(id -> unknown.put(id, new ClbLookup.Unknown(id, "no CLB directory is configured")));

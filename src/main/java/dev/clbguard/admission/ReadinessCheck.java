@@ -23,10 +23,10 @@ public class ReadinessCheck implements HealthCheck {
     @Inject
     PolicyStore policies;
 
-    @ConfigProperty(name = "quarkus.http.ssl.certificate.files")
+    @ConfigProperty(name = "quarkus.tls.key-store.pem.0.cert")
     Optional<List<String>> certificates;
 
-    @ConfigProperty(name = "quarkus.http.ssl.certificate.key-files")
+    @ConfigProperty(name = "quarkus.tls.key-store.pem.0.key")
     Optional<List<String>> keys;
 
     @Override

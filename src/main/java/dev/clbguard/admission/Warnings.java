@@ -23,18 +23,24 @@ public final class Warnings {
         int total = 0;
         for (int i = 0; i < distinct.size(); i++) {
             String w = cut(distinct.get(i).replaceAll("[\\r\\n]+", " "));
+            int length = runes(w);
             int reserve = i == distinct.size() - 1 ? 0 : NOTICE_ROOM;
-            if (total + w.length() + reserve > TOTAL) {
+            if (total + length + reserve > TOTAL) {
                 out.add((distinct.size() - i) + " more warnings left out");
                 break;
             }
             out.add(w);
-            total += w.length();
+            total += length;
         }
         return out;
     }
 
+    /** The API server counts runes (code points): cut on a code point, never inside a surrogate pair. */
     private static String cut(String w) {
-        return w.length() <= EACH ? w : w.substring(0, EACH - 1) + "…";
+        return runes(w) <= EACH ? w : w.substring(0, w.offsetByCodePoints(0, EACH - 1)) + "…";
+    }
+
+    private static int runes(String w) {
+        return w.codePointCount(0, w.length());
     }
 }

@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.clbguard.policy.rules.ClbAnnotations;
+import dev.clbguard.policy.rules.ClbTransitions;
 import dev.clbguard.policy.rules.ElasticServiceTypes;
 import dev.clbguard.policy.rules.IngressClassDefault;
 import dev.clbguard.policy.rules.IngressExistingClb;
@@ -15,6 +17,8 @@ public final class PolicyCatalog {
     private static final List<Policy> ALL = List.of(
             new ElasticServiceTypes(),
             new IngressClassDefault(),
+            new ClbAnnotations(),
+            new ClbTransitions(),
             new ServiceExistingClb(),
             new IngressExistingClb());
 

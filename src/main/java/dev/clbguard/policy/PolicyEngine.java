@@ -80,6 +80,22 @@ public final class PolicyEngine {
         return new Decision(denials, warnings, mutations, outcomes);
     }
 
+    /**
+     * The CLB ids that {@link #evaluate} would ask its {@link FactsSource} for, without evaluating: lets a caller
+     * answer on a non-blocking thread when no lookup is needed. Mirrors evaluate's own skipping and selection.
+     */
+    public static Set<String> clbIds(ObjectReview review, PolicySet set) {
+        if (review.object() == null || review.beingDeleted()
+                || review.operation() == Operation.DELETE || review.operation() == Operation.CONNECT) {
+            return Set.of();
+        }
+        Set<String> ids = new LinkedHashSet<>();
+        for (PolicySet.Bound b : select(review, set)) {
+            ids.addAll(b.policy().clbIds(review, b.config()));
+        }
+        return ids;
+    }
+
     static List<PolicySet.Bound> select(ObjectReview review, PolicySet set) {
         boolean mutatePhase = review.phase() == Phase.MUTATE;
         List<PolicySet.Bound> out = new ArrayList<>();

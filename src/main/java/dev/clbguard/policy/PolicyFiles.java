@@ -53,7 +53,7 @@ public final class PolicyFiles {
             try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(file.getValue())) {
                 while (hasNext(it)) {
                     doc++;
-                    JsonNode node = it.next();
+                    JsonNode node = next(it);
                     if (node == null || node.isNull() || node.isMissingNode()) {
                         continue;
                     }
@@ -70,7 +70,7 @@ public final class PolicyFiles {
                     }
                 }
             } catch (JsonProcessingException e) {
-                errors.add(name + ": not valid YAML" + at(e.getLocation()) + ": " + e.getOriginalMessage());
+                errors.add(name + ": not valid YAML" + at(e.getLocation()) + ": " + firstLine(e.getOriginalMessage()));
             } catch (java.io.IOException | RuntimeException e) {
                 errors.add(name + ": could not be read: " + e.getMessage());
             }
@@ -88,6 +88,25 @@ public final class PolicyFiles {
             }
             throw e;
         }
+    }
+
+    /** A syntax error inside a later document surfaces from next(), wrapped like in hasNextValue(). */
+    private static JsonNode next(MappingIterator<JsonNode> it) throws java.io.IOException {
+        try {
+            return it.next();
+        } catch (RuntimeException e) {
+            if (e.getCause() instanceof JsonProcessingException jpe) {
+                throw jpe;
+            }
+            throw e;
+        }
+    }
+
+    /** SnakeYAML's messages span several lines (with a source excerpt); errors are one line each. */
+    private static String firstLine(String message) {
+        String m = message == null ? "" : message.strip();
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl).strip();
     }
 
     private static PolicyConfig parseOne(JsonNode node, String where, Map<String, Policy> catalog,
@@ -110,7 +129,9 @@ public final class PolicyFiles {
             throw new IllegalArgumentException("unknown policy id '" + id + "' (known: "
                     + String.join(", ", catalog.keySet().stream().sorted().toList()) + ")");
         }
-        String modeText = text(node, "mode");
+        // YAML 1.1 reads an unquoted "off" as the boolean false; the documented "mode: off" must still work.
+        JsonNode modeNode = node.get("mode");
+        String modeText = modeNode != null && modeNode.isBoolean() && !modeNode.asBoolean() ? "off" : text(node, "mode");
         if (modeText == null) {
             throw new IllegalArgumentException("policy " + id + ": missing mode (enforce, warn or off)");
         }

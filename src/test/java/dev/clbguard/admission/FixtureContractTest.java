@@ -26,9 +26,19 @@ import io.restassured.response.Response;
 @QuarkusTest
 class FixtureContractTest {
 
-    /** Fixtures that are denied: non-headless ClusterIP and NodePort Services, at /validate (both the dry-run and the real apply). */
-    private static final Map<String, String> DENIED = Map.of(
-            "010", "spec.clusterIP=10.", "020", "NodePort", "030", "spec.clusterIP=10.", "040", "NodePort");
+    /**
+     * Fixtures that are denied at /validate, with the start and a part of the message: non-headless ClusterIP and
+     * NodePort Services (both the dry-run and the real apply), and the CLB re-binding TKE forbids on UPDATE.
+     */
+    private static final Map<String, List<String>> DENIED = Map.of(
+            "010", List.of("elastic-service-types: Service shop/", "spec.clusterIP=10."),
+            "020", List.of("elastic-service-types: Service shop/", "NodePort"),
+            "030", List.of("elastic-service-types: Service shop/", "spec.clusterIP=10."),
+            "040", List.of("elastic-service-types: Service shop/", "NodePort"),
+            "044", List.of("clb-transitions: Service shop/api-public", "'lb-6swtxp1x' to 'lb-77aa88bb'"),
+            "048", List.of("clb-transitions: Ingress shop/storefront", "add kubernetes.io/ingress.existLbId"));
+    /** Fixtures allowed with a warning, and a part of it: the Ingress class changed from qcloud to nginx. */
+    private static final Map<String, String> WARNED = Map.of("042", "clb-transitions: Ingress shop/checkout changes class");
     /** Fixtures answered with a patch: the Ingress without a class, at /mutate. */
     private static final List<String> PATCHED = List.of("007", "027");
 
@@ -57,8 +67,12 @@ class FixtureContractTest {
             int code = response.path("status").path("code").asInt();
             assertEquals(403, code);
             String message = response.path("status").path("message").asText();
-            org.junit.jupiter.api.Assertions.assertTrue(message.startsWith("elastic-service-types: Service shop/")
-                    && message.contains(DENIED.get(number)) && !message.contains("\n"), message);
+            org.junit.jupiter.api.Assertions.assertTrue(message.startsWith(DENIED.get(number).get(0))
+                    && message.contains(DENIED.get(number).get(1)) && !message.contains("\n"), message);
+        }
+        if (WARNED.containsKey(number)) {
+            String warnings = response.path("warnings").toString();
+            org.junit.jupiter.api.Assertions.assertTrue(warnings.contains(WARNED.get(number)), warnings);
         }
     }
 }

@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Admission benchmark: the packaged server (prod profile, TLS with a throw-away certificate) driven by wrk with
+# real kube-apiserver request bodies, against /q/health/live as the baseline of the same server.
+#
+#   src/bench/admission.sh [scenario]        scenarios: src/bench/scenarios/<name>.txt (default: no-lookups)
+#
+# Targets: /validate p99 under 1 ms server-side (clbguard_admission_latency_seconds) and /validate throughput
+# at least 70 % of /q/health/live. Settings (environment): DURATION (20s), WARMUP (15s), CONNECTIONS (16),
+# THREADS (1), PORT (18443), REBUILD=1 to package even if a build exists, JAVA_OPTS.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+BENCH="$ROOT/src/bench"
+FIXTURES="$ROOT/src/test/resources/fixtures/apiserver-1.28/requests"
+SCENARIO="${1:-no-lookups}"
+DURATION="${DURATION:-20s}"
+WARMUP="${WARMUP:-15s}"
+CONNECTIONS="${CONNECTIONS:-16}"
+THREADS="${THREADS:-1}"
+PORT="${PORT:-18443}"
+BASE="https://127.0.0.1:$PORT"
+
+die() { echo "admission.sh: $*" >&2; exit 1; }
+
+for tool in java curl openssl wrk awk join sort; do
+  command -v "$tool" >/dev/null || die "$tool is missing (wrk: apt-get install -y wrk)"
+done
+[[ -f "$BENCH/scenarios/$SCENARIO.txt" ]] || die "no scenario '$SCENARIO' (have: $(cd "$BENCH/scenarios" && ls | sed 's/\.txt$//' | tr '\n' ' '))"
+
+WORK="$(mktemp -d)"
+SERVER_PID=""
+cleanup() {
+  if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$SERVER_PID" 2>/dev/null || true
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --- the scenario: a named list of fixture bodies, split by endpoint -------------------------------------------
+: >"$WORK/validate.list"
+: >"$WORK/mutate.list"
+while read -r line; do
+  line="${line%%#*}"; line="${line//[[:space:]]/}"
+  [[ -z "$line" ]] && continue
+  [[ -f "$FIXTURES/$line" ]] || die "scenario $SCENARIO: no fixture $line"
+  if [[ "$line" == *-mutate-* ]]; then echo "$FIXTURES/$line" >>"$WORK/mutate.list"; else echo "$FIXTURES/$line" >>"$WORK/validate.list"; fi
+done <"$BENCH/scenarios/$SCENARIO.txt"
+[[ -s "$WORK/validate.list" && -s "$WORK/mutate.list" ]] || die "scenario $SCENARIO needs both validate and mutate bodies"
+
+# --- build if needed --------------------------------------------------------------------------------------------
+JAR="$ROOT/target/quarkus-app/quarkus-run.jar"
+if [[ "${REBUILD:-0}" == 1 || ! -f "$JAR" ]] || [[ -n "$(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$JAR" -type f -print -quit)" ]]; then
+  echo "building (./mvnw -B -q package -DskipTests) ..."
+  (cd "$ROOT" && ./mvnw -B -q package -DskipTests)
+fi
+
+# --- start the server: prod profile, throw-away certificate -----------------------------------------------------
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj "/CN=localhost" \
+  -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -keyout "$WORK/tls.key" -out "$WORK/tls.crt" 2>/dev/null
+# shellcheck disable=SC2086
+java ${JAVA_OPTS:-} \
+  -Dquarkus.http.ssl-port="$PORT" \
+  -Dquarkus.http.ssl.certificate.files="$WORK/tls.crt" -Dquarkus.http.ssl.certificate.key-files="$WORK/tls.key" \
+  -Dclbguard.cluster.id=cls-7k2m9q4p -Dclbguard.cluster.region=ap-guangzhou -Dclbguard.cluster.vpc-id=vpc-4f8q2w1e \
+  -Dclbguard.cluster.elastic=true -Dclbguard.cluster.owner-uin=100012345678 \
+  -Dclbguard.policies.dir="$ROOT/policies" \
+  -jar "$JAR" >"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+for i in $(seq 1 120); do
+  curl -skf "$BASE/q/health/ready" >/dev/null 2>&1 && break
+  kill -0 "$SERVER_PID" 2>/dev/null || { tail -30 "$WORK/server.log" >&2; die "server exited during start"; }
+  [[ $i == 120 ]] && { tail -30 "$WORK/server.log" >&2; die "server not ready after 60 s"; }
+  sleep 0.5
+done
+
+# --- every body is answered 200 with an AdmissionReview before anything is measured ---------------------------
+for endpoint in validate mutate; do
+  while read -r body; do
+    code=$(curl -sk -o "$WORK/answer.json" -w '%{http_code}' -H 'Content-Type: application/json' \
+      --data-binary @"$body" "$BASE/$endpoint")
+    [[ "$code" == 200 ]] && grep -q '"kind":"AdmissionReview"' "$WORK/answer.json" \
+      || die "/$endpoint answered $code for $(basename "$body"): $(head -c 300 "$WORK/answer.json")"
+  done <"$WORK/$endpoint.list"
+done
+
+# wrk <label> <duration> <path> [body list]  -> "RESULT ..." line in $WORK/<label>.out
+drive() {
+  local label=$1 duration=$2 path=$3 list=${4:-}
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$duration" -s "$BENCH/bodies.lua" "$BASE$path" ${list:+-- "$list"} >"$WORK/$label.out" 2>&1 \
+    || { cat "$WORK/$label.out" >&2; die "wrk failed for $path"; }
+  grep -q '^RESULT' "$WORK/$label.out" || { cat "$WORK/$label.out" >&2; die "no result from wrk for $path"; }
+}
+
+# Sums clbguard_admission_latency_seconds buckets of one webhook over all label sets: "le count" lines.
+buckets() {
+  awk -v w="webhook=\"$2\"" 'index($0, "clbguard_admission_latency_seconds_bucket{") == 1 && index($0, w) {
+      match($0, /le="[^"]+"/); c[substr($0, RSTART + 4, RLENGTH - 5)] += $NF }
+    END { for (k in c) print k, c[k] }' "$1" | sort -k1,1
+}
+# server_quantile <before> <after> <webhook> <q> -> "<upper bound in ms> <requests>" for the requests in between.
+server_quantile() {
+  join <(buckets "$1" "$3") <(buckets "$2" "$3") | awk '{ print ($1 == "+Inf" ? "inf" : $1), $3 - $2 }' | sort -g \
+    | awk -v q="$4" '{ le[NR] = $1; c[NR] = $2 }
+        END { t = c[NR]; for (i = 1; i <= NR; i++) if (c[i] >= q * t) {
+                printf "%s %d\n", (le[i] == "inf" ? "inf" : sprintf("%.3f", le[i] * 1000)), t; exit } }'
+}
+field() { sed -n "s/.*$2=\([0-9]*\).*/\1/p" "$WORK/$1.out"; }
+
+echo "scenario $SCENARIO: $(wc -l <"$WORK/validate.list") validate + $(wc -l <"$WORK/mutate.list") mutate bodies;" \
+  "wrk -t$THREADS -c$CONNECTIONS, warm-up $WARMUP each, then $DURATION each; $(nproc) CPUs shared by server and wrk"
+drive warm-validate "$WARMUP" /validate "$WORK/validate.list"
+drive warm-mutate "$WARMUP" /mutate "$WORK/mutate.list"
+drive warm-health "$WARMUP" /q/health/live
+
+curl -sk "$BASE/q/metrics" >"$WORK/m0.txt"
+drive validate "$DURATION" /validate "$WORK/validate.list"
+curl -sk "$BASE/q/metrics" >"$WORK/m1.txt"
+drive mutate "$DURATION" /mutate "$WORK/mutate.list"
+curl -sk "$BASE/q/metrics" >"$WORK/m2.txt"
+drive health "$DURATION" /q/health/live
+
+printf '\n%-16s %10s %10s %10s %8s\n' endpoint 'req/s' 'p50 ms' 'p99 ms' errors
+for label in validate mutate health; do
+  awk -v l="$label" -v r="$(field $label requests)" -v d="$(field $label duration_us)" -v p50="$(field $label p50_us)" \
+    -v p99="$(field $label p99_us)" -v e="$(( $(field $label socket_errors) + $(field $label non2xx) ))" \
+    'BEGIN { printf "%-16s %10.0f %10.3f %10.3f %8d\n", l, r / (d / 1e6), p50 / 1000, p99 / 1000, e }'
+done
+read -r v50 vn < <(server_quantile "$WORK/m0.txt" "$WORK/m1.txt" validate 0.50)
+read -r v99 _ < <(server_quantile "$WORK/m0.txt" "$WORK/m1.txt" validate 0.99)
+read -r m99 mn < <(server_quantile "$WORK/m1.txt" "$WORK/m2.txt" mutate 0.99)
+echo
+echo "server-side (clbguard_admission_latency_seconds, histogram bucket upper bounds):"
+echo "  /validate p50 <= $v50 ms, p99 <= $v99 ms over $vn requests   (target p99 < 1 ms)"
+echo "  /mutate   p99 <= $m99 ms over $mn requests"
+awk -v v="$(field validate requests)" -v vd="$(field validate duration_us)" -v h="$(field health requests)" \
+  -v hd="$(field health duration_us)" -v m="$(field mutate requests)" -v md="$(field mutate duration_us)" \
+  'BEGIN { printf "throughput /validate / /q/health/live = %.2f (target >= 0.70); /mutate / /q/health/live = %.2f\n",
+           (v / vd) / (h / hd), (m / md) / (h / hd) }'
+errors=0
+for label in validate mutate health; do errors=$(( errors + $(field $label socket_errors) + $(field $label non2xx) )); done
+[[ $errors == 0 ]] || die "$errors requests failed during the measured runs"

@@ -1,0 +1,177 @@
+package dev.clbguard.audit;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.jboss.logging.Logger;
+
+import dev.clbguard.config.PolicyStore;
+import dev.clbguard.facts.ClbDirectory;
+import dev.clbguard.policy.ClusterProfile;
+import dev.clbguard.policy.Decision;
+import dev.clbguard.policy.FactsSource;
+import dev.clbguard.policy.ObjectReview;
+import dev.clbguard.policy.Operation;
+import dev.clbguard.policy.Phase;
+import dev.clbguard.policy.PolicyEngine;
+import dev.clbguard.policy.ResourceKind;
+import dev.clbguard.policy.Verdict;
+import dev.clbguard.policy.clb.ClbFacts;
+import dev.clbguard.policy.clb.ClbLookup;
+import dev.clbguard.reconcile.EventRecorder;
+import dev.clbguard.reconcile.Leadership;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+
+/**
+ * The background audit (issue 7.2): on the leader, every interval, every existing Service and Ingress is
+ * judged by the same {@link PolicyEngine} as admission: "would it be admitted today?" ({@link Phase#AUDIT},
+ * CREATE of the stored object, which carries its uid; an UPDATE would grandfather what was already there). Findings become a report, a gauge per policy and namespace, and one Warning Event per object
+ * each time its findings change.
+ */
+@ApplicationScoped
+public class AuditService {
+
+    private static final Logger LOG = Logger.getLogger(AuditService.class);
+
+    @Inject
+    AuditSettings settings;
+    @Inject
+    Leadership leadership;
+    @Inject
+    Instance<KubernetesClient> client;
+    @Inject
+    Instance<ClbDirectory> directory;
+    @Inject
+    PolicyStore policies;
+    @Inject
+    ClusterProfile profile;
+    @Inject
+    MeterRegistry registry;
+
+    private final Map<String, Set<String>> lastFindings = new ConcurrentHashMap<>();
+    private volatile AuditReport report;
+    private MultiGauge violations;
+    private ScheduledExecutorService executor;
+    private ScheduledFuture<?> task;
+    private EventRecorder events;
+
+    void onStart(@Observes StartupEvent event) {
+        if (!settings.enabled()) {
+            LOG.info("background audit disabled (clbguard.audit.enabled=false)");
+            return;
+        }
+        violations = MultiGauge.builder("clbguard.audit.violations")
+                .description("Policy violations found by the last audit, by policy and namespace").register(registry);
+        events = new EventRecorder(client.get());
+        executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "clbguard-audit");
+            t.setDaemon(true);
+            return t;
+        });
+        leadership.join(this::leading);
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        if (executor != null) {
+            executor.shutdownNow();
+        }
+    }
+
+    private synchronized void leading(boolean leading) {
+        if (leading && task == null) {
+            task = executor.scheduleWithFixedDelay(this::runSafely, 0, settings.interval().toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } else if (!leading && task != null) {
+            task.cancel(true);
+            task = null;
+        }
+    }
+
+    /** The last completed report, or null before the first audit on this replica. */
+    public AuditReport report() {
+        return report;
+    }
+
+    private void runSafely() {
+        try {
+            run();
+        } catch (RuntimeException e) {
+            LOG.error("audit pass failed; next one in " + settings.interval(), e);
+        }
+    }
+
+    /** One audit pass over every Service and Ingress. */
+    public synchronized AuditReport run() {
+        long start = System.nanoTime();
+        KubernetesClient k8s = client.get();
+        List<HasMetadata> objects = new ArrayList<>();
+        objects.addAll(k8s.services().inAnyNamespace().list().getItems());
+        objects.addAll(k8s.network().v1().ingresses().inAnyNamespace().list().getItems());
+        FactsSource facts = this::lookup;
+        List<AuditReport.Finding> findings = new ArrayList<>();
+        Map<List<String>, Integer> counts = new HashMap<>();
+        Set<String> seen = new LinkedHashSet<>();
+        for (HasMetadata obj : objects) {
+            ResourceKind kind = ResourceKind.of(obj.getKind()).orElseThrow();
+            var m = obj.getMetadata();
+            seen.add(m.getUid());
+            Decision d = PolicyEngine.evaluate(new ObjectReview(kind, Operation.CREATE, obj, null, false, Phase.AUDIT),
+                    policies.current(), profile, facts);
+            Set<String> messages = new LinkedHashSet<>();
+            List<Verdict> verdicts = new ArrayList<>(d.denials());
+            verdicts.addAll(d.warnings());
+            for (Verdict v : verdicts) {
+                String effect = v.effect() == Verdict.Effect.DENY ? "deny" : "warn";
+                findings.add(new AuditReport.Finding(kind.kind(), m.getNamespace(), m.getName(), v.policyId(), effect,
+                        v.message()));
+                counts.merge(List.of(v.policyId(), m.getNamespace()), 1, Integer::sum);
+                messages.add(v.message());
+            }
+            Set<String> previous = lastFindings.put(m.getUid(), messages);
+            if (!messages.isEmpty() && !messages.equals(previous)) {
+                for (String message : messages) {
+                    events.warning(obj, "PolicyViolation", message);
+                }
+            }
+        }
+        lastFindings.keySet().retainAll(seen);
+        List<MultiGauge.Row<?>> rows = new ArrayList<>();
+        counts.forEach((k, n) -> rows.add(MultiGauge.Row.of(Tags.of("policy", k.get(0), "namespace", k.get(1)), n)));
+        violations.register(rows, true);
+        AuditReport r = new AuditReport(Instant.now().toString(), (System.nanoTime() - start) / 1_000_000,
+                objects.size(), findings.size(), List.copyOf(findings));
+        report = r;
+        LOG.infof("audit: %d objects, %d findings", r.objectsScanned(), r.violations());
+        return r;
+    }
+
+    private ClbFacts lookup(Set<String> ids) {
+        if (directory.isResolvable()) {
+            return directory.get().lookup(ids, settings.lookupBudget());
+        }
+        Map<String, ClbLookup> unknown = new LinkedHashMap<>();
+        ids.forEach(id -> unknown.put(id, new ClbLookup.Unknown(id, "no CLB directory is configured")));
+        return new ClbFacts(unknown);
+    }
+}

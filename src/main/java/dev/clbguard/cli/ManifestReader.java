@@ -1,0 +1,307 @@
+package dev.clbguard.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+import org.yaml.snakeyaml.LoaderOptions;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import dev.clbguard.config.KubeJson;
+import dev.clbguard.policy.ResourceKind;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+
+/**
+ * Reads manifests as {@code kubectl apply -f} would: files, directories (recursively, *.yaml, *.yml, *.json,
+ * hidden entries skipped), {@code -} for stdin; multi-document YAML, concatenated JSON and {@code kind: List}.
+ * Services and {@code networking.k8s.io/v1} Ingresses become models; other kinds are counted and skipped.
+ * A file that cannot be parsed is reported with line and column and contributes nothing; the others still count.
+ */
+public final class ManifestReader {
+
+    static final String STDIN = "-";
+    private static final long MAX_FILE_BYTES = 64L * 1024 * 1024;
+    private static final List<String> RETIRED_INGRESS_VERSIONS = List.of("extensions/v1beta1", "networking.k8s.io/v1beta1");
+
+    /** One Service or Ingress, where it was found ({@code line} of its document, 1-based). */
+    public record Manifest(String file, int line, int column, ResourceKind kind, HasMetadata object) {
+    }
+
+    /** A problem with the input; line and column are 0 when unknown. */
+    public record InputError(String file, int line, int column, String message) {
+        public String render() {
+            return file + (line > 0 ? ":" + line + ":" + column : "") + ": " + message;
+        }
+    }
+
+    public record Result(List<Manifest> manifests, List<InputError> errors, int files, Map<String, Integer> skippedKinds) {
+        public int skipped() {
+            return skippedKinds.values().stream().mapToInt(Integer::intValue).sum();
+        }
+    }
+
+    private final ObjectMapper yaml;
+    private final ObjectMapper json;
+    private final String defaultNamespace;
+    private final InputStream stdin;
+
+    private final List<Manifest> manifests = new ArrayList<>();
+    private final List<InputError> errors = new ArrayList<>();
+    private final Map<String, Integer> skipped = new TreeMap<>();
+    private int files;
+
+    public ManifestReader(String defaultNamespace, InputStream stdin) {
+        LoaderOptions options = new LoaderOptions();
+        options.setCodePointLimit((int) MAX_FILE_BYTES); // kustomize output of a whole app exceeds SnakeYAML's 3 MB default
+        this.yaml = new ObjectMapper(YAMLFactory.builder().loaderOptions(options).build())
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        this.json = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        this.defaultNamespace = defaultNamespace;
+        this.stdin = stdin;
+    }
+
+    public Result read(List<String> paths) {
+        for (String p : paths) {
+            if (STDIN.equals(p)) {
+                readStdin();
+                continue;
+            }
+            Path path = Path.of(p);
+            if (Files.isDirectory(path)) {
+                readDirectory(path);
+            } else if (Files.isRegularFile(path)) {
+                readFile(path);
+            } else {
+                errors.add(new InputError(p, 0, 0, Files.exists(path) ? "not a regular file or directory" : "no such file or directory"));
+            }
+        }
+        return new Result(List.copyOf(manifests), List.copyOf(errors), files, Map.copyOf(skipped));
+    }
+
+    private void readDirectory(Path dir) {
+        List<Path> found;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            found = walk.filter(p -> !hidden(dir, p)).filter(Files::isRegularFile).filter(ManifestReader::manifestName)
+                    .sorted().toList();
+        } catch (IOException | RuntimeException e) {
+            errors.add(new InputError(dir.toString(), 0, 0, "directory cannot be read: " + e.getMessage()));
+            return;
+        }
+        found.forEach(this::readFile);
+    }
+
+    private static boolean hidden(Path root, Path p) {
+        for (Path part : root.relativize(p)) {
+            if (part.toString().startsWith(".")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean manifestName(Path p) {
+        String n = p.getFileName().toString();
+        return n.endsWith(".yaml") || n.endsWith(".yml") || n.endsWith(".json");
+    }
+
+    private void readFile(Path file) {
+        files++;
+        String text;
+        try {
+            if (Files.size(file) > MAX_FILE_BYTES) {
+                errors.add(new InputError(file.toString(), 0, 0, "larger than 64 MiB"));
+                return;
+            }
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
+            errors.add(new InputError(file.toString(), 0, 0, "cannot be read: " + e.getMessage()));
+            return;
+        }
+        parse(file.toString(), text, file.getFileName().toString().endsWith(".json"));
+    }
+
+    private void readStdin() {
+        files++;
+        try {
+            byte[] bytes = stdin.readNBytes((int) MAX_FILE_BYTES + 1);
+            if (bytes.length > MAX_FILE_BYTES) {
+                errors.add(new InputError("<stdin>", 0, 0, "larger than 64 MiB"));
+                return;
+            }
+            String text = new String(bytes, StandardCharsets.UTF_8);
+            parse("<stdin>", text, text.stripLeading().startsWith("{"));
+        } catch (IOException e) {
+            errors.add(new InputError("<stdin>", 0, 0, "cannot be read: " + e.getMessage()));
+        }
+    }
+
+    /** Parses the whole file first, so that a syntax error anywhere leaves the file out entirely. */
+    private void parse(String name, String text, boolean isJson) {
+        record Doc(JsonNode node, JsonLocation at) {
+        }
+        List<Doc> docs = new ArrayList<>();
+        try (MappingIterator<JsonNode> it = (isJson ? json : yaml).readerFor(JsonNode.class).readValues(text)) {
+            while (hasNext(it)) {
+                JsonLocation at = it.getParser().currentTokenLocation();
+                docs.add(new Doc(it.nextValue(), at));
+            }
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            errors.add(new InputError(name, at == null ? 0 : at.getLineNr(), at == null ? 0 : at.getColumnNr(),
+                    "not valid " + (isJson ? "JSON" : "YAML") + ": " + firstLine(e.getOriginalMessage())
+                            + "; none of its objects were checked"));
+            return;
+        } catch (IOException | RuntimeException e) {
+            errors.add(new InputError(name, 0, 0, "cannot be parsed: " + firstLine(String.valueOf(e.getMessage()))));
+            return;
+        }
+        for (Doc d : docs) {
+            JsonNode n = d.node();
+            if (n == null || n.isNull() || n.isMissingNode() || (n.isTextual() && n.asText().isEmpty())) {
+                continue; // an empty document, e.g. "---" twice or a trailing one
+            }
+            object(name, d.at().getLineNr(), d.at().getColumnNr(), d.node(), "");
+        }
+    }
+
+    private void object(String file, int line, int column, JsonNode node, String where) {
+        if (!node.isObject()) {
+            errors.add(new InputError(file, line, column, where + "not a Kubernetes object (expected a mapping with apiVersion and kind)"));
+            return;
+        }
+        String kind = node.path("kind").asText("");
+        String apiVersion = node.path("apiVersion").asText("");
+        if (kind.isEmpty() || apiVersion.isEmpty()) {
+            errors.add(new InputError(file, line, column, where + "object has no " + (kind.isEmpty() ? "kind" : "apiVersion")));
+            return;
+        }
+        if (kind.endsWith("List") && node.has("items")) {
+            JsonNode items = node.get("items");
+            if (!items.isArray()) {
+                errors.add(new InputError(file, line, column, where + kind + ": items must be a list"));
+                return;
+            }
+            for (int i = 0; i < items.size(); i++) {
+                object(file, line, column, items.get(i), where + "items[" + i + "]: ");
+            }
+            return;
+        }
+        Class<? extends HasMetadata> type = null;
+        ResourceKind rk = null;
+        if (kind.equals("Service") && apiVersion.equals("v1")) {
+            type = Service.class;
+            rk = ResourceKind.SERVICE;
+        } else if (kind.equals("Ingress") && apiVersion.equals("networking.k8s.io/v1")) {
+            type = Ingress.class;
+            rk = ResourceKind.INGRESS;
+        } else if (kind.equals("Ingress") && RETIRED_INGRESS_VERSIONS.contains(apiVersion)) {
+            errors.add(new InputError(file, line, column, where + "Ingress " + apiVersion
+                    + " is no longer served (Kubernetes 1.22+); use apiVersion networking.k8s.io/v1"));
+            return;
+        }
+        if (type == null) {
+            skipped.merge(apiVersion + " " + kind, 1, Integer::sum);
+            return;
+        }
+        HasMetadata obj;
+        try {
+            obj = KubeJson.mapper().treeToValue(node, type);
+        } catch (MismatchedInputException e) {
+            errors.add(new InputError(file, line, column, where + kind + " " + path(e) + "must be " + shape(e.getTargetType())
+                    + (e instanceof InvalidFormatException f ? ", not '" + f.getValue() + "'" : "")));
+            return;
+        } catch (JsonMappingException e) {
+            errors.add(new InputError(file, line, column, where + kind + " " + path(e) + "cannot be read: "
+                    + firstLine(e.getOriginalMessage())));
+            return;
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            errors.add(new InputError(file, line, column, where + kind + " cannot be read: " + firstLine(e.getMessage())));
+            return;
+        }
+        ObjectMeta meta = obj.getMetadata();
+        if (meta == null || (blank(meta.getName()) && blank(meta.getGenerateName()))) {
+            errors.add(new InputError(file, line, column, where + kind + " has no metadata.name"));
+            return;
+        }
+        if (blank(meta.getNamespace())) {
+            meta.setNamespace(defaultNamespace); // where kubectl apply would put it
+        }
+        manifests.add(new Manifest(file, line, column, rk, obj));
+    }
+
+    private static String path(JsonMappingException e) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) {
+                sb.append(sb.length() == 0 ? "" : ".").append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                sb.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return sb.length() == 0 ? "" : sb + " ";
+    }
+
+    /** What a model field expects, in the words of a manifest author rather than Java's. */
+    private static String shape(Class<?> type) {
+        if (type == null) {
+            return "of another type";
+        }
+        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "a list";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (Number.class.isAssignableFrom(type) || type == int.class || type == long.class) {
+            return "a number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        return "a mapping";
+    }
+
+    private static boolean hasNext(MappingIterator<JsonNode> it) throws IOException {
+        try {
+            return it.hasNextValue();
+        } catch (RuntimeException e) {
+            // MappingIterator wraps parse errors in a RuntimeException around the JsonProcessingException.
+            if (e.getCause() instanceof JsonProcessingException jpe) {
+                throw jpe;
+            }
+            throw e;
+        }
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        String line = s.strip().lines().findFirst().orElse("");
+        return line.length() > 160 ? line.substring(0, 160) + "…" : line;
+    }
+}

@@ -1,0 +1,135 @@
+package dev.clbguard.cli;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.clbguard.config.KubeJson;
+import dev.clbguard.facts.ClbDirectory;
+import dev.clbguard.policy.ClusterProfile;
+import dev.clbguard.policy.Decision;
+import dev.clbguard.policy.FactsSource;
+import dev.clbguard.policy.LookupFailure;
+import dev.clbguard.policy.ObjectReview;
+import dev.clbguard.policy.Operation;
+import dev.clbguard.policy.Phase;
+import dev.clbguard.policy.PolicyEngine;
+import dev.clbguard.policy.PolicySet;
+import dev.clbguard.policy.Verdict;
+import dev.clbguard.policy.clb.ClbFacts;
+import dev.clbguard.policy.clb.ClbLookup;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+
+/**
+ * Judges manifests as the API server would see them on {@code kubectl apply}: a CREATE that first passes the
+ * mutating policies (their patches applied, their notes kept as warnings), then the validating ones with
+ * {@link Phase#OFFLINE}. The CLB facts of all manifests are fetched in one batch before any is judged, so a
+ * thousand manifests cost one round of cloud calls, not a thousand.
+ */
+public final class OfflineValidator {
+
+    /** One verdict about one manifest; {@code message} is the policy's full message. */
+    public record Finding(Verdict.Effect effect, String policy, ManifestReader.Manifest manifest, String describe,
+            String message) {
+
+        /** The message without the "policy: Kind ns/name" prefix the output line already carries. */
+        public String cause() {
+            String m = message;
+            if (m.startsWith(policy + ": ")) {
+                m = m.substring(policy.length() + 2);
+            }
+            if (m.startsWith(describe)) {
+                m = m.substring(describe.length());
+            }
+            return m.startsWith(": ") ? m.substring(2) : m.strip();
+        }
+    }
+
+    /** The --offline directory: every CLB is Unknown, so each CLB rule says it did not check. */
+    public static final ClbDirectory NOT_CHECKED = (ids, budget) -> unknown(ids, "--offline: not checked");
+
+    private final PolicySet policies;
+    private final ClusterProfile profile;
+    private final ClbDirectory directory;
+    private final Duration budget;
+
+    public OfflineValidator(PolicySet policies, ClusterProfile profile, ClbDirectory directory, Duration budget) {
+        this.policies = policies;
+        this.profile = profile;
+        this.directory = directory;
+        this.budget = budget;
+    }
+
+    public List<Finding> validate(List<ManifestReader.Manifest> manifests) {
+        List<ObjectReview> mutated = new ArrayList<>(manifests.size());
+        List<Decision> mutations = new ArrayList<>(manifests.size());
+        for (ManifestReader.Manifest m : manifests) {
+            ObjectReview mutate = new ObjectReview(m.kind(), Operation.CREATE, m.object(), null, false, Phase.MUTATE);
+            Decision d = PolicyEngine.evaluate(mutate, policies, profile, FactsSource.NONE);
+            mutations.add(d);
+            mutated.add(new ObjectReview(m.kind(), Operation.CREATE, patched(m.object(), d), null, false, Phase.OFFLINE));
+        }
+        FactsSource facts = prefetch(mutated);
+        List<Finding> out = new ArrayList<>();
+        for (int i = 0; i < manifests.size(); i++) {
+            ObjectReview review = mutated.get(i);
+            add(out, manifests.get(i), review, mutations.get(i));
+            add(out, manifests.get(i), review, PolicyEngine.evaluate(review, policies, profile, facts));
+        }
+        return out;
+    }
+
+    private static void add(List<Finding> out, ManifestReader.Manifest m, ObjectReview review, Decision d) {
+        for (Verdict v : d.denials()) {
+            out.add(new Finding(Verdict.Effect.DENY, v.policyId(), m, review.describe(), v.message()));
+        }
+        for (Verdict v : d.warnings()) {
+            out.add(new Finding(Verdict.Effect.WARN, v.policyId(), m, review.describe(), v.message()));
+        }
+    }
+
+    /** The object as the mutating webhook would leave it; the original when nothing applies. */
+    private static HasMetadata patched(HasMetadata object, Decision d) {
+        if (d.mutations().isEmpty() || !d.allowed()) {
+            return object;
+        }
+        HasMetadata copy = KubeJson.mapper().convertValue(object, object.getClass());
+        d.mutations().forEach(v -> v.mutation().accept(copy));
+        return copy;
+    }
+
+    /** Asks the policies which CLBs they will read (a dry pass), looks all of them up at once, then serves them. */
+    private FactsSource prefetch(List<ObjectReview> reviews) {
+        Set<String> wanted = new LinkedHashSet<>();
+        FactsSource recorder = ids -> {
+            wanted.addAll(ids);
+            return unknown(ids, "not fetched yet");
+        };
+        reviews.forEach(r -> PolicyEngine.evaluate(r, policies, profile, recorder));
+        if (wanted.isEmpty()) {
+            return FactsSource.NONE;
+        }
+        ClbFacts all = directory.lookup(wanted, budget);
+        return ids -> {
+            Map<String, ClbLookup> subset = new LinkedHashMap<>();
+            ids.forEach(id -> subset.put(id, all.get(id)));
+            return new ClbFacts(subset);
+        };
+    }
+
+    /** Offline, a CLB rule has nothing to check: it says so in a warning, whatever its onLookupFailure says. */
+    public static PolicySet warnWhenUnchecked(PolicySet set) {
+        return new PolicySet(set.policies().stream().map(b -> new PolicySet.Bound(b.policy(),
+                b.config().withLookupFailure(LookupFailure.ALLOW_WITH_WARNING))).toList());
+    }
+
+    static ClbFacts unknown(Set<String> ids, String reason) {
+        Map<String, ClbLookup> out = new LinkedHashMap<>();
+        ids.forEach(id -> out.put(id, new ClbLookup.Unknown(id, reason)));
+        return new ClbFacts(out);
+    }
+}

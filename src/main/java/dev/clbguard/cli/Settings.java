@@ -1,0 +1,85 @@
+package dev.clbguard.cli;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+import dev.clbguard.policy.ClusterProfile;
+
+/**
+ * The server's settings ({@code clbguard.cluster.*}, {@code clbguard.ingress.default-class}, ...) read without
+ * the Quarkus runtime: a flag wins over a system property, which wins over the environment variable that
+ * SmallRye Config would map to the same key ({@code clbguard.cluster.vpc-id} is {@code CLBGUARD_CLUSTER_VPC_ID}).
+ */
+final class Settings {
+
+    private final Map<String, String> env;
+    private final Properties system;
+
+    Settings(Map<String, String> env, Properties system) {
+        this.env = env;
+        this.system = system;
+    }
+
+    static String envName(String key) {
+        return key.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+    }
+
+    /** The flag's value if given, else the key's from system properties or the environment, else null. */
+    String get(String flag, String key) {
+        if (flag != null) {
+            return flag.isBlank() ? null : flag.strip();
+        }
+        String v = system.getProperty(key);
+        if (v == null) {
+            v = env.get(envName(key));
+        }
+        return v == null || v.isBlank() ? null : v.strip();
+    }
+
+    String env(String name) {
+        String v = env.get(name);
+        return v == null || v.isBlank() ? null : v;
+    }
+
+    /** Flags as given by picocli (null when absent). {@code required} is false in --offline mode. */
+    record Flags(String clusterId, String region, String vpcId, Boolean elastic, String ownerUin, String defaultClass) {
+    }
+
+    ClusterProfile profile(Flags f, boolean required) {
+        String clusterId = checked(get(f.clusterId(), "clbguard.cluster.id"), "--cluster-id", "clbguard.cluster.id",
+                "cls-[a-z0-9]{8}", required);
+        String region = checked(get(f.region(), "clbguard.cluster.region"), "--region", "clbguard.cluster.region",
+                "[a-z]+(-[a-z]+)+(-[0-9]+)?", required);
+        String vpcId = checked(get(f.vpcId(), "clbguard.cluster.vpc-id"), "--vpc-id", "clbguard.cluster.vpc-id",
+                "vpc-[a-z0-9]{8}", required);
+        String ownerUin = checked(get(f.ownerUin(), "clbguard.cluster.owner-uin"), "--owner-uin",
+                "clbguard.cluster.owner-uin", "[0-9]{5,20}", false);
+        String elasticText = get(f.elastic() == null ? null : f.elastic().toString(), "clbguard.cluster.elastic");
+        boolean elastic;
+        if (elasticText == null || elasticText.equalsIgnoreCase("false")) {
+            elastic = false;
+        } else if (elasticText.equalsIgnoreCase("true")) {
+            elastic = true;
+        } else {
+            throw new UsageException("clbguard.cluster.elastic (" + envName("clbguard.cluster.elastic")
+                    + ") must be true or false, not '" + elasticText + "'");
+        }
+        String defaultClass = get(f.defaultClass(), "clbguard.ingress.default-class");
+        return new ClusterProfile(clusterId, region, vpcId, elastic, ownerUin, defaultClass == null ? "qcloud" : defaultClass);
+    }
+
+    private static String checked(String value, String flag, String key, String pattern, boolean required) {
+        if (value == null) {
+            if (required) {
+                throw new UsageException("the cluster profile needs " + flag + " (or " + envName(key)
+                        + "); only --offline runs without it");
+            }
+            return null;
+        }
+        if (!value.matches(pattern)) {
+            throw new UsageException(flag + " (" + key + ") '" + value + "' does not look right: expected " + pattern);
+        }
+        return value;
+    }
+}

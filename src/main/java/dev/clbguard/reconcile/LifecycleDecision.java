@@ -1,0 +1,209 @@
+package dev.clbguard.reconcile;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.clbguard.facts.ClbCloud;
+import dev.clbguard.policy.ClusterProfile;
+import dev.clbguard.policy.ResourceKind;
+import dev.clbguard.policy.clb.ClbInfo;
+import dev.clbguard.policy.clb.ClbListener;
+import dev.clbguard.policy.tke.TkeCodes;
+import dev.clbguard.policy.tke.TkeTags;
+
+/**
+ * The lifecycle table of tke-rules.md §5 as a pure function: from what the object says and what the cloud
+ * says about its CLB, the next step. Level-triggered: called again after every step until it answers
+ * {@link Action.Nothing}, {@link Action.Finish} or {@link Action.Refuse}.
+ */
+public final class LifecycleDecision {
+
+    private LifecycleDecision() {
+    }
+
+    /** Which CLB a pass must look at before deciding. */
+    public sealed interface Target {
+        record ById(String lbId) implements Target {
+        }
+
+        /** No id recorded (a crash between create and record): find what was created for the object. */
+        record ByTags(Map<String, String> tags) implements Target {
+        }
+
+        record None() implements Target {
+        }
+    }
+
+    public static Target target(Subject s, ClusterProfile profile) {
+        if (!s.releasing() && (!s.managed() || s.deleting())) {
+            return new Target.None();
+        }
+        if (s.existingId() != null) {
+            return new Target.ById(s.existingId());
+        }
+        if (s.recordedId() != null) {
+            return new Target.ById(s.recordedId());
+        }
+        if (s.releasing()) {
+            return new Target.ByTags(Map.of(TkeTags.CLUSTER_ID, profile.clusterId(), s.uuidTag(), s.uid()));
+        }
+        return new Target.None();
+    }
+
+    /**
+     * @param clb the CLB named by {@link #target}: null when it is unknown in the region (or the target was
+     *            {@link Target.None})
+     */
+    public static Action decide(Subject s, ClbInfo clb, ClusterProfile profile) {
+        if (s.releasing()) {
+            return release(s, clb, profile);
+        }
+        if (!s.managed() || s.deleting()) {
+            return new Action.Nothing();
+        }
+        if (!s.hasFinalizer()) {
+            return new Action.AddFinalizer();
+        }
+        if (s.existingId() != null) {
+            return claim(s, clb, profile);
+        }
+        if (s.recordedId() == null) {
+            return new Action.Create(createSpec(s, profile));
+        }
+        if (clb == null) {
+            return new Action.Refuse(null, "its CLB " + s.recordedId() + " no longer exists",
+                    "delete and recreate the object to get a new CLB");
+        }
+        if (!s.uid().equals(clb.tag(s.uuidTag()))) {
+            return new Action.Refuse(null, "its recorded CLB " + s.recordedId() + " is not tagged "
+                    + s.uuidTag() + "=" + s.uid(), "check who changed the CLB's tags");
+        }
+        return record(s, clb);
+    }
+
+    private static Action claim(Subject s, ClbInfo clb, ClusterProfile profile) {
+        boolean svc = s.key().kind() == ResourceKind.SERVICE;
+        String id = s.existingId();
+        if (clb == null) {
+            return new Action.Refuse(svc ? TkeCodes.SVC_CLB_NOT_FOUND : TkeCodes.ING_CLB_NOT_FOUND,
+                    "names CLB " + id + " which does not exist in region " + profile.region(),
+                    "name an existing CLB or remove the annotation");
+        }
+        String cluster = clb.tag(TkeTags.CLUSTER_ID);
+        if (cluster != null && !cluster.equals(profile.clusterId())) {
+            return new Action.Refuse(TkeCodes.SVC_CLB_OTHER_CLUSTER, "cannot claim " + id
+                    + ": it is used by cluster " + cluster, "choose a CLB not tagged tke-clusterId");
+        }
+        String owner = clb.tag(s.uuidTag());
+        boolean ours = s.uid().equals(owner);
+        if (TkeTags.CREATED_BY_YES.equals(clb.tag(TkeTags.CREATED_BY)) && !ours) {
+            return new Action.Refuse(svc ? TkeCodes.SVC_CLB_CREATED_BY_TKE : TkeCodes.ING_CLB_CREATED_BY_TKE,
+                    "cannot claim " + id + ": it was created by TKE for another object",
+                    "choose a CLB you created yourself");
+        }
+        if (owner != null && !ours && !s.sharing()) {
+            return new Action.Refuse(svc ? TkeCodes.SVC_SHARING_NOT_ENABLED : TkeCodes.ING_CLB_OTHER_INGRESS,
+                    "cannot claim " + id + ": it is tagged for another " + s.key().kind().kind() + " ("
+                            + s.uuidTag() + "=" + owner + ")",
+                    svc ? "set service.kubernetes.io/qcloud-share-existed-lb: \"true\" or choose another CLB"
+                            : "choose another CLB or enable ingress.cloud.tencent.com/enable-group");
+        }
+        Map<String, String> missing = new LinkedHashMap<>();
+        if (cluster == null) {
+            missing.put(TkeTags.CLUSTER_ID, profile.clusterId());
+        }
+        if (owner == null) {
+            missing.put(s.uuidTag(), s.uid());
+        }
+        if (!missing.isEmpty()) {
+            return new Action.Tag(id, missing);
+        }
+        return record(s, clb);
+    }
+
+    private static Action record(Subject s, ClbInfo clb) {
+        if (clb.id().equals(s.recordedId()) && clb.vips().equals(s.statusVips())) {
+            return new Action.Nothing();
+        }
+        return new Action.Record(clb.id(), clb.vips());
+    }
+
+    private static Action release(Subject s, ClbInfo clb, ClusterProfile profile) {
+        if (clb == null) {
+            return new Action.Finish("no CLB to release");
+        }
+        boolean ours = s.uid().equals(clb.tag(s.uuidTag()));
+        boolean created = TkeTags.CREATED_BY_YES.equals(clb.tag(TkeTags.CREATED_BY));
+        if (s.existingId() == null && !ours) {
+            // A recorded CLB that is not tagged for this object was never ours to delete.
+            return new Action.Finish("CLB " + clb.id() + " is not tagged for this object; left untouched");
+        }
+        String cluster = clb.tag(TkeTags.CLUSTER_ID);
+        String owner = clb.tag(s.uuidTag());
+        if (s.existingId() != null && ((cluster != null && !cluster.equals(profile.clusterId()))
+                || (owner != null && !ours && !s.sharing()))) {
+            // The claim never happened (refused): the CLB belongs to someone else.
+            return new Action.Finish("CLB " + clb.id() + " belongs to another owner; left untouched");
+        }
+        boolean keep = s.existingId() != null || !created || s.retain()
+                || TkeTags.LIFECYCLE_OWNER_USER.equals(clb.tag(TkeTags.LIFECYCLE_OWNER));
+        if (!keep) {
+            return new Action.DeleteClb(clb.id());
+        }
+        List<String> listeners = ownListeners(s, clb, ours);
+        if (!listeners.isEmpty()) {
+            return new Action.DeleteListeners(clb.id(), listeners);
+        }
+        Set<String> untag = new LinkedHashSet<>();
+        if (ours) {
+            untag.add(s.uuidTag());
+            // The cluster tag stays while another object of this cluster still holds the CLB (sharing).
+            if (profile.clusterId().equals(clb.tag(TkeTags.CLUSTER_ID))) {
+                untag.add(TkeTags.CLUSTER_ID);
+            }
+        } else if (clb.tag(s.uuidTag()) == null && profile.clusterId().equals(clb.tag(TkeTags.CLUSTER_ID))
+                && !s.sharing()) {
+            untag.add(TkeTags.CLUSTER_ID);
+        }
+        if (!untag.isEmpty()) {
+            return new Action.Untag(clb.id(), untag);
+        }
+        return new Action.Finish("released CLB " + clb.id());
+    }
+
+    /**
+     * The listeners created for the object on a CLB it keeps. A Service's are those on its own ports (sharing
+     * forbids colliding ports, so they cannot be another Service's). An Ingress's are the HTTP/HTTPS listeners,
+     * and only when the CLB is its alone: an existing CLB must have had no listeners when it was claimed.
+     */
+    static List<String> ownListeners(Subject s, ClbInfo clb, boolean ours) {
+        List<String> out = new ArrayList<>();
+        for (ClbListener l : clb.listeners()) {
+            boolean own = s.key().kind() == ResourceKind.SERVICE
+                    ? s.ports().contains(l.protocol().toUpperCase() + ":" + l.port())
+                    : ours && !s.sharing() && ("HTTP".equalsIgnoreCase(l.protocol()) || "HTTPS".equalsIgnoreCase(l.protocol()));
+            if (own) {
+                out.add(l.id());
+            }
+        }
+        return out;
+    }
+
+    static ClbCloud.CreateSpec createSpec(Subject s, ClusterProfile profile) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        tags.put(TkeTags.CREATED_BY, TkeTags.CREATED_BY_YES);
+        tags.put(TkeTags.CLUSTER_ID, profile.clusterId());
+        tags.put(s.uuidTag(), s.uid());
+        String name = profile.clusterId() + "_" + s.key().namespace() + "_" + s.key().name();
+        if (name.length() > 60) {
+            name = name.substring(0, 60); // CLB names are limited to 60 characters
+        }
+        boolean internal = s.subnetId() != null;
+        return new ClbCloud.CreateSpec(name, internal ? "INTERNAL" : "OPEN", profile.vpcId(),
+                internal ? s.subnetId() : null, tags, s.clientToken());
+    }
+}

@@ -1,0 +1,77 @@
+package dev.clbguard.audit;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import dev.clbguard.reconcile.ReconcilerTestProfile;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+
+/** The background audit against the mock API server: report, metrics and one Event per change. */
+@QuarkusTest
+@TestProfile(ReconcilerTestProfile.class)
+class AuditServiceTest {
+
+    @Inject
+    KubernetesClient client;
+    @Inject
+    AuditService audit;
+    @Inject
+    MeterRegistry registry;
+
+    List<Event> violationsOn(Service svc) {
+        return client.v1().events().inNamespace("audit").list().getItems().stream()
+                .filter(e -> "PolicyViolation".equals(e.getReason())
+                        && svc.getMetadata().getUid().equals(e.getInvolvedObject().getUid()))
+                .toList();
+    }
+
+    @Test
+    void existingViolationsAreReportedCountedAndRecordedOncePerChange() {
+        Service bad = client.services().inNamespace("audit").resource(new ServiceBuilder().withNewMetadata()
+                .withName("db").withNamespace("audit").endMetadata().withNewSpec().withType("ClusterIP")
+                .withClusterIP("10.0.0.5").addNewPort().withPort(5432).endPort().endSpec().build()).create();
+        Service good = client.services().inNamespace("audit").resource(new ServiceBuilder().withNewMetadata()
+                .withName("db-headless").withNamespace("audit").endMetadata().withNewSpec().withType("ClusterIP")
+                .withClusterIP("None").addNewPort().withPort(5432).endPort().endSpec().build()).create();
+
+        AuditReport r = audit.run();
+        List<AuditReport.Finding> mine = r.findings().stream().filter(f -> "audit".equals(f.namespace())).toList();
+        assertEquals(1, mine.size(), mine.toString());
+        AuditReport.Finding f = mine.get(0);
+        assertEquals("elastic-service-types", f.policy());
+        assertEquals("db", f.name());
+        assertEquals("deny", f.effect());
+        assertTrue(f.message().startsWith("elastic-service-types: Service audit/db "), f.message());
+        assertEquals(1.0, registry.get("clbguard.audit.violations").tag("policy", "elastic-service-types")
+                .tag("namespace", "audit").gauge().value());
+        assertEquals(1, violationsOn(bad).size());
+        assertTrue(violationsOn(good).isEmpty());
+
+        audit.run();
+        assertEquals(1, violationsOn(bad).size(), "no new Event while the findings stay the same");
+        given().get("/audit/report").then().statusCode(200)
+                .body("findings.name", hasItem("db"))
+                .body("findings.policy", hasItem("elastic-service-types"));
+
+        client.services().inNamespace("audit").withName("db").edit(s -> {
+            s.getSpec().setClusterIP("None");
+            return s;
+        });
+        audit.run();
+        assertTrue(audit.report().findings().stream().noneMatch(x -> "audit".equals(x.namespace())));
+        assertTrue(registry.find("clbguard.audit.violations").tag("namespace", "audit").gauges().isEmpty());
+    }
+}
