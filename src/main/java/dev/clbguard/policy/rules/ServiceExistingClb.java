@@ -60,11 +60,8 @@ public final class ServiceExistingClb implements Policy {
             return List.of();
         }
         Service svc = (Service) review.object();
+        // A subnet named beside the CLB is warned about by clb-annotations (it needs no lookup); not repeated here.
         List<Verdict> out = new ArrayList<>();
-        String subnet = Meta.annotation(svc, TkeAnnotations.SERVICE_INTERNAL_SUBNET);
-        if (subnet != null && !subnet.isEmpty()) {
-            out.add(Verdict.warn(ID, ID + ": " + review.describe() + ": internal-subnetid is ignored with tke-existed-lbid; remove one"));
-        }
         // Unknown never reaches here: the engine answers with the policy's onLookupFailure instead.
         ClbLookup lookup = ctx.facts().get(id);
         if (lookup instanceof ClbLookup.Missing) {
