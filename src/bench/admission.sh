@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Admission benchmark: the packaged server (prod profile, TLS with a throw-away certificate) driven by wrk with
+# Admission benchmark: the packaged server (prod profile, or the scenario's @profile; TLS with a throw-away certificate) driven by wrk with
 # real kube-apiserver request bodies, against /q/health/live as the baseline of the same server.
 #
 #   src/bench/admission.sh [scenario]        scenarios: src/bench/scenarios/<name>.txt (default: no-lookups)
@@ -43,8 +43,11 @@ trap 'exit 130' INT TERM
 # --- the scenario: a named list of fixture bodies, split by endpoint -------------------------------------------
 : >"$WORK/validate.list"
 : >"$WORK/mutate.list"
+PROFILE=prod
 while read -r line; do
-  line="${line%%#*}"; line="${line//[[:space:]]/}"
+  line="${line%%#*}"
+  if [[ "$line" == @profile* ]]; then PROFILE="$(echo "${line#@profile}" | tr -d '[:space:]')"; continue; fi
+  line="${line//[[:space:]]/}"
   [[ -z "$line" ]] && continue
   [[ -f "$FIXTURES/$line" ]] || die "scenario $SCENARIO: no fixture $line"
   if [[ "$line" == *-mutate-* ]]; then echo "$FIXTURES/$line" >>"$WORK/mutate.list"; else echo "$FIXTURES/$line" >>"$WORK/validate.list"; fi
@@ -58,13 +61,21 @@ if [[ "${REBUILD:-0}" == 1 || ! -f "$JAR" ]] || [[ -n "$(find "$ROOT/src/main" "
   (cd "$ROOT" && ./mvnw -B -q package -DskipTests)
 fi
 
-# --- start the server: prod profile, throw-away certificate -----------------------------------------------------
+# --- start the server: the scenario's profile (prod unless it says @profile), throw-away certificate -----------
+# prod must talk to Tencent Cloud: a scenario without lookups never calls it, so dummy credentials do. Other
+# profiles (bench) use the CLB API emulator seeded with the dev seed, through the same SDK adapter.
+if [[ "$PROFILE" == prod ]]; then
+  export TENCENTCLOUD_SECRET_ID=bench-unused TENCENTCLOUD_SECRET_KEY=bench-unused
+  CLOUD=(-Dclbguard.cloud.mode=tencent)
+else
+  CLOUD=(-Dclbguard.cloud.mode=emulator -Dclbguard.emulator.seed=emulator/dev-seed.yaml)
+fi
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj "/CN=localhost" \
   -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -keyout "$WORK/tls.key" -out "$WORK/tls.crt" 2>/dev/null
 # shellcheck disable=SC2086
-java ${JAVA_OPTS:-} \
+java ${JAVA_OPTS:-} -Dquarkus.profile="$PROFILE" "${CLOUD[@]}" \
   -Dquarkus.http.ssl-port="$PORT" \
-  -Dquarkus.http.ssl.certificate.files="$WORK/tls.crt" -Dquarkus.http.ssl.certificate.key-files="$WORK/tls.key" \
+  "-D%$PROFILE.quarkus.tls.key-store.pem.0.cert=$WORK/tls.crt" "-D%$PROFILE.quarkus.tls.key-store.pem.0.key=$WORK/tls.key" \
   -Dclbguard.cluster.id=cls-7k2m9q4p -Dclbguard.cluster.region=ap-guangzhou -Dclbguard.cluster.vpc-id=vpc-4f8q2w1e \
   -Dclbguard.cluster.elastic=true -Dclbguard.cluster.owner-uin=100012345678 \
   -Dclbguard.policies.dir="$ROOT/policies" \
@@ -110,7 +121,7 @@ server_quantile() {
 }
 field() { sed -n "s/.*$2=\([0-9]*\).*/\1/p" "$WORK/$1.out"; }
 
-echo "scenario $SCENARIO: $(wc -l <"$WORK/validate.list") validate + $(wc -l <"$WORK/mutate.list") mutate bodies;" \
+echo "scenario $SCENARIO (profile $PROFILE): $(wc -l <"$WORK/validate.list") validate + $(wc -l <"$WORK/mutate.list") mutate bodies;" \
   "wrk -t$THREADS -c$CONNECTIONS, warm-up $WARMUP each, then $DURATION each; $(nproc) CPUs shared by server and wrk"
 drive warm-validate "$WARMUP" /validate "$WORK/validate.list"
 drive warm-mutate "$WARMUP" /mutate "$WORK/mutate.list"

@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import dev.clbguard.config.KubeJson;
+import dev.clbguard.policy.YamlDocuments;
 import dev.clbguard.policy.ResourceKind;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -161,7 +162,7 @@ public final class ManifestReader {
         }
         List<Doc> docs = new ArrayList<>();
         try (MappingIterator<JsonNode> it = (isJson ? json : yaml).readerFor(JsonNode.class).readValues(text)) {
-            while (hasNext(it)) {
+            while (YamlDocuments.hasNext(it)) {
                 JsonLocation at = it.getParser().currentTokenLocation();
                 docs.add(new Doc(it.nextValue(), at));
             }
@@ -279,18 +280,6 @@ public final class ManifestReader {
             return "true or false";
         }
         return "a mapping";
-    }
-
-    private static boolean hasNext(MappingIterator<JsonNode> it) throws IOException {
-        try {
-            return it.hasNextValue();
-        } catch (RuntimeException e) {
-            // MappingIterator wraps parse errors in a RuntimeException around the JsonProcessingException.
-            if (e.getCause() instanceof JsonProcessingException jpe) {
-                throw jpe;
-            }
-            throw e;
-        }
     }
 
     private static boolean blank(String s) {

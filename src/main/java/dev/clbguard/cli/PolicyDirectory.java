@@ -1,15 +1,13 @@
 package dev.clbguard.cli;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 
+import dev.clbguard.config.PolicySources;
 import dev.clbguard.policy.PolicyCatalog;
 import dev.clbguard.policy.PolicyFiles;
 import dev.clbguard.policy.PolicySet;
@@ -29,16 +27,8 @@ final class PolicyDirectory {
             throw new UsageException("policy directory " + dir + " does not exist; pass --policies DIR");
         }
         Map<String, String> contents = new LinkedHashMap<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            List<Path> sorted = files.filter(p -> !p.getFileName().toString().startsWith("."))
-                    .filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
-                    .filter(Files::isRegularFile).sorted().toList();
-            for (Path p : sorted) {
-                if (Files.size(p) > 1024 * 1024) {
-                    throw new UsageException("policy file " + p + " is larger than 1 MiB");
-                }
-                contents.put(dir.resolve(p.getFileName()).toString(), Files.readString(p, StandardCharsets.UTF_8));
-            }
+        try {
+            PolicySources.read(dir).forEach((name, text) -> contents.put(dir.resolve(name).toString(), text));
         } catch (IOException e) {
             throw new UsageException("policy directory " + dir + " cannot be read: " + e.getMessage());
         }

@@ -1,8 +1,6 @@
 package dev.clbguard.config;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,7 +9,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 
 import org.jboss.logging.Logger;
 
@@ -75,7 +72,7 @@ public class PolicyStore {
         Path dir = Path.of(settings.dir());
         Map<String, String> contents;
         try {
-            contents = read(dir);
+            contents = PolicySources.read(dir);
         } catch (IOException e) {
             String message = "policy directory " + dir.toAbsolutePath() + " cannot be read: " + e.getMessage();
             if (!List.of(message).equals(errors)) {
@@ -123,25 +120,5 @@ public class PolicyStore {
                 : String.join(", ", set.policies().stream().map(b -> b.policy().id() + "=" + b.config().mode().name().toLowerCase()).toList()));
         current = set;
         errors = List.copyOf(problems);
-    }
-
-    private static Map<String, String> read(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            throw new IOException("not a directory");
-        }
-        Map<String, String> out = new LinkedHashMap<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            // Skip hidden entries: a ConfigMap volume keeps its real files under ..data and timestamped dirs.
-            List<Path> sorted = files.filter(p -> !p.getFileName().toString().startsWith("."))
-                    .filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
-                    .filter(Files::isRegularFile).sorted().toList();
-            for (Path p : sorted) {
-                if (Files.size(p) > 1024 * 1024) {
-                    throw new IOException(p.getFileName() + " is larger than 1 MiB");
-                }
-                out.put(p.getFileName().toString(), Files.readString(p, StandardCharsets.UTF_8));
-            }
-        }
-        return out;
     }
 }

@@ -5,7 +5,7 @@ import com.tencentcloudapi.common.Credential;
 import dev.clbguard.config.ClusterSettings;
 import dev.clbguard.emulator.ClbEmulator;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.LaunchMode;
+import io.quarkus.runtime.configuration.ConfigUtils;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -47,10 +47,13 @@ public class CloudProducer {
         cache.close();
     }
 
-    /** Fail at start, not at the first admission: prod must talk to Tencent Cloud, with credentials. */
+    /**
+     * Fail at start, not at the first admission: the prod profile must talk to Tencent Cloud, with credentials.
+     * A packaged jar run with another profile (the admission benchmark's {@code bench}) may use the emulator.
+     */
     void check(@Observes StartupEvent ev, CloudSettings cloud, Instance<TencentClb> adapter) {
-        if (LaunchMode.current() == LaunchMode.NORMAL && cloud.mode() != CloudSettings.Mode.TENCENT) {
-            throw new IllegalStateException("clbguard.cloud.mode must be tencent in production, not " + cloud.mode());
+        if (ConfigUtils.isProfileActive("prod") && cloud.mode() != CloudSettings.Mode.TENCENT) {
+            throw new IllegalStateException("clbguard.cloud.mode must be tencent in the prod profile, not " + cloud.mode());
         }
         adapter.get(); // builds credentials (tencent) or starts the emulator (emulator)
     }

@@ -51,9 +51,9 @@ public final class PolicyFiles {
             String name = file.getKey();
             int doc = 0;
             try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(file.getValue())) {
-                while (hasNext(it)) {
+                while (YamlDocuments.hasNext(it)) {
                     doc++;
-                    JsonNode node = next(it);
+                    JsonNode node = YamlDocuments.next(it);
                     if (node == null || node.isNull() || node.isMissingNode()) {
                         continue;
                     }
@@ -76,30 +76,6 @@ public final class PolicyFiles {
             }
         }
         return new Result(List.copyOf(configs.values()), errors);
-    }
-
-    private static boolean hasNext(MappingIterator<JsonNode> it) throws java.io.IOException {
-        try {
-            return it.hasNextValue();
-        } catch (RuntimeException e) {
-            // MappingIterator wraps parse errors in a RuntimeException around the JsonProcessingException.
-            if (e.getCause() instanceof JsonProcessingException jpe) {
-                throw jpe;
-            }
-            throw e;
-        }
-    }
-
-    /** A syntax error inside a later document surfaces from next(), wrapped like in hasNextValue(). */
-    private static JsonNode next(MappingIterator<JsonNode> it) throws java.io.IOException {
-        try {
-            return it.next();
-        } catch (RuntimeException e) {
-            if (e.getCause() instanceof JsonProcessingException jpe) {
-                throw jpe;
-            }
-            throw e;
-        }
     }
 
     /** SnakeYAML's messages span several lines (with a source excerpt); errors are one line each. */
