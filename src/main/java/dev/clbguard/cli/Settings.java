@@ -37,6 +37,11 @@ final class Settings {
         return v == null || v.isBlank() ? null : v.strip();
     }
 
+    /** The whole environment, for the cloud credentials (never printed). */
+    Map<String, String> environment() {
+        return env;
+    }
+
     String env(String name) {
         String v = env.get(name);
         return v == null || v.isBlank() ? null : v;

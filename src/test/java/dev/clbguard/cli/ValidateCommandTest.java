@@ -195,7 +195,8 @@ class ValidateCommandTest {
         assertUsage(run(Map.of(), "", List.of("--policies", POLICIES, FIXTURES)),
                 "error: the cluster profile needs --cluster-id (or CLBGUARD_CLUSTER_ID); only --offline runs without it");
         assertUsage(run(ENV_PROFILE, "", List.of("--policies", POLICIES, FIXTURES)),
-                "error: no CLB facts: set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY to ask the Tencent Cloud API,"
+                "error: no Tencent Cloud credentials: set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY, or TKE"
+                        + " workload identity (TKE_ROLE_ARN, TKE_WEB_IDENTITY_TOKEN_FILE, TKE_PROVIDER_ID, TKE_REGION);"
                         + " or pass --clb-state FILE or --offline");
         assertUsage(run(ENV_PROFILE, "", List.of("--offline", "--clb-state", CLI + "clb-state.yaml", "--policies", POLICIES,
                 FIXTURES)), "error: --offline and --clb-state exclude each other");
