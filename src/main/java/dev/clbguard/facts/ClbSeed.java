@@ -1,6 +1,5 @@
 package dev.clbguard.facts;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,8 +57,6 @@ public final class ClbSeed {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             String at = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
             throw new IllegalArgumentException(source + ": not a valid CLB state file" + at + ": " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new IllegalArgumentException(source + ": cannot be read: " + e.getMessage());
         }
         if (f == null || f.loadBalancers() == null) {
             return List.of();
