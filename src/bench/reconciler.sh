@@ -2,7 +2,7 @@
 # Reconciler benchmark (not part of the test suite): converge N Ingresses (default 1000) against the CLB API
 # emulator limited to 20 requests/s per action, then delete them all and check that no CLB and no tag of the
 # cluster is left. Uses the real SDK adapter, a CRUD mock API server and the reconcile loop.
-# Needs the CLB API emulator and SDK adapter (dev.clbguard.emulator, dev.clbguard.facts.TencentClb, facts branch).
+# Uses the CLB API emulator (dev.clbguard.emulator) and the SDK adapter (dev.clbguard.facts.TencentClb).
 # Usage: src/bench/reconciler.sh [n] [workers] [limit]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
