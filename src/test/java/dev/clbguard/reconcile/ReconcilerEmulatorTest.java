@@ -44,18 +44,7 @@ class ReconcilerEmulatorTest {
     ReconcilerRuntime runtime;
 
     static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        throw new AssertionError("timed out waiting for: " + what);
+        ReconcileTests.await(what, Duration.ofSeconds(30), condition);
     }
 
     Ingress ingress(String name, Map<String, String> annotations) {
@@ -69,15 +58,7 @@ class ReconcilerEmulatorTest {
     }
 
     static String vip(HasMetadata obj) {
-        if (obj instanceof Ingress i) {
-            return i.getStatus() == null || i.getStatus().getLoadBalancer() == null
-                    || i.getStatus().getLoadBalancer().getIngress() == null || i.getStatus().getLoadBalancer().getIngress().isEmpty()
-                            ? null : i.getStatus().getLoadBalancer().getIngress().get(0).getIp();
-        }
-        Service s = (Service) obj;
-        return s.getStatus() == null || s.getStatus().getLoadBalancer() == null
-                || s.getStatus().getLoadBalancer().getIngress() == null || s.getStatus().getLoadBalancer().getIngress().isEmpty()
-                        ? null : s.getStatus().getLoadBalancer().getIngress().get(0).getIp();
+        return ReconcileTests.vip(obj);
     }
 
     List<ClbInfo> taggedFor(HasMetadata obj, String uuidTag) {

@@ -47,18 +47,7 @@ class ReconcilerLifecycleTest {
     Leadership leadership;
 
     static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        throw new AssertionError("timed out waiting for: " + what);
+        ReconcileTests.await(what, WAIT, condition);
     }
 
     Ingress ingress(String name, Map<String, String> annotations) {
@@ -80,9 +69,7 @@ class ReconcilerLifecycleTest {
     }
 
     static String vip(Ingress ing) {
-        var st = ing.getStatus();
-        return st == null || st.getLoadBalancer() == null || st.getLoadBalancer().getIngress() == null
-                || st.getLoadBalancer().getIngress().isEmpty() ? null : st.getLoadBalancer().getIngress().get(0).getIp();
+        return ReconcileTests.vip(ing);
     }
 
     boolean hasEvent(HasMetadata obj, String reason) {
