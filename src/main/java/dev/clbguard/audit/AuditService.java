@@ -3,7 +3,6 @@ package dev.clbguard.audit;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +27,6 @@ import dev.clbguard.policy.PolicyEngine;
 import dev.clbguard.policy.ResourceKind;
 import dev.clbguard.policy.Verdict;
 import dev.clbguard.policy.clb.ClbFacts;
-import dev.clbguard.policy.clb.ClbLookup;
 import dev.clbguard.reconcile.EventRecorder;
 import dev.clbguard.reconcile.Leadership;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -61,7 +59,7 @@ public class AuditService {
     @Inject
     Instance<KubernetesClient> client;
     @Inject
-    Instance<ClbDirectory> directory;
+    ClbDirectory directory;
     @Inject
     PolicyStore policies;
     @Inject
@@ -167,11 +165,6 @@ public class AuditService {
     }
 
     private ClbFacts lookup(Set<String> ids) {
-        if (directory.isResolvable()) {
-            return directory.get().lookup(ids, settings.lookupBudget());
-        }
-        Map<String, ClbLookup> unknown = new LinkedHashMap<>();
-        ids.forEach(id -> unknown.put(id, new ClbLookup.Unknown(id, "no CLB directory is configured")));
-        return new ClbFacts(unknown);
+        return directory.lookup(ids, settings.lookupBudget());
     }
 }
