@@ -5,6 +5,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,8 +18,10 @@ import dev.clbguard.policy.Operation;
 import dev.clbguard.policy.Phase;
 import dev.clbguard.policy.ResourceKind;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * Reads AdmissionReview {@code admission.k8s.io/v1} requests and writes responses. The envelope is checked by
@@ -34,6 +37,16 @@ public final class AdmissionCodec {
         // Bounded nesting: a hostile body must not exhaust the stack.
         this.mapper = mapper.copy();
         this.mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build());
+        this.mapper.addMixIn(ObjectMeta.class, WithoutManagedFields.class);
+    }
+
+    /**
+     * No policy reads {@code metadata.managedFields}, and it is often the largest part of an object: skipped
+     * unread. Patches are unaffected, as both sides of their diff come from this mapper.
+     */
+    @JsonIgnoreProperties("managedFields")
+    @RegisterForReflection
+    abstract static class WithoutManagedFields {
     }
 
     public ObjectMapper mapper() {
@@ -44,6 +57,15 @@ public final class AdmissionCodec {
         if (body == null || body.length == 0) {
             throw new BadAdmissionRequest("empty body: expected an AdmissionReview (" + API_VERSION + ")");
         }
+        StreamedEnvelope.Read fast = StreamedEnvelope.read(mapper, body, AdmissionCodec::objectType);
+        if (fast != null) {
+            return interpret(fast.root(), fast.object(), fast.oldObject(), phase);
+        }
+        return decodeTree(body, phase);
+    }
+
+    /** The careful way in: the whole body as a tree, so every defect can be named. */
+    IncomingReview decodeTree(byte[] body, Phase phase) {
         JsonNode root;
         try {
             root = mapper.readTree(body);
@@ -53,6 +75,14 @@ public final class AdmissionCodec {
         } catch (IOException e) {
             throw new BadAdmissionRequest("body could not be read: " + e.getMessage());
         }
+        return interpret(root, null, null, phase);
+    }
+
+    /**
+     * Checks the envelope and reads the objects. {@code object}/{@code oldObject} are the models the streaming
+     * pass already bound; where they are null, the objects are read from the tree (absent when so bound).
+     */
+    private IncomingReview interpret(JsonNode root, HasMetadata object, HasMetadata oldObject, Phase phase) {
         if (root == null || !root.isObject()) {
             throw new BadAdmissionRequest("body must be a JSON object: an AdmissionReview (" + API_VERSION + ")");
         }
@@ -81,31 +111,34 @@ public final class AdmissionCodec {
             throw new BadAdmissionRequest("request.operation must be CREATE, UPDATE, DELETE or CONNECT, not "
                     + quoted(request.get("operation")));
         }
-        JsonNode kindNode = request.get("kind");
-        String kind = kindNode == null ? null : text(kindNode, "kind");
-        String group = kindNode == null ? null : text(kindNode, "group");
-        boolean v1 = kindNode != null && "v1".equals(text(kindNode, "version"));
-        ResourceKind rk = ResourceKind.of(kind).orElse(null);
-        // Only core/v1 Services and networking.k8s.io/v1 Ingresses: other versions have other schemas.
-        Class<? extends HasMetadata> type = !v1 ? null
-                : rk == ResourceKind.SERVICE && (group == null || group.isEmpty()) ? Service.class
-                : rk == ResourceKind.INGRESS && "networking.k8s.io".equals(group) ? Ingress.class : null;
-        JsonNode objectJson = request.get("object");
+        Class<? extends HasMetadata> type = objectType(request.get("kind"));
         if (type == null) {
             // Not ours (a wider webhook rule, or a retired Ingress version): allowed without a look.
-            return new IncomingReview(uid, null, null, null);
+            return new IncomingReview(uid, null, null);
         }
         boolean dryRun = request.path("dryRun").asBoolean(false);
         try {
-            HasMetadata object = read(objectJson, type, "request.object");
-            HasMetadata old = read(request.get("oldObject"), type, "request.oldObject");
-            if (object == null && old == null) {
-                return new IncomingReview(uid, null, null, "request.object and request.oldObject are both missing");
+            HasMetadata obj = object != null ? object : read(request.get("object"), type, "request.object");
+            HasMetadata old = oldObject != null ? oldObject : read(request.get("oldObject"), type, "request.oldObject");
+            if (obj == null && old == null) {
+                return new IncomingReview(uid, null, "request.object and request.oldObject are both missing");
             }
-            return new IncomingReview(uid, new ObjectReview(rk, op, object, old, dryRun, phase), objectJson, null);
+            ResourceKind rk = type == Service.class ? ResourceKind.SERVICE : ResourceKind.INGRESS;
+            return new IncomingReview(uid, new ObjectReview(rk, op, obj, old, dryRun, phase), null);
         } catch (IllegalArgumentException e) {
-            return new IncomingReview(uid, null, null, e.getMessage());
+            return new IncomingReview(uid, null, e.getMessage());
         }
+    }
+
+    /** Only core/v1 Services and networking.k8s.io/v1 Ingresses: other versions have other schemas. */
+    static Class<? extends HasMetadata> objectType(JsonNode kindNode) {
+        if (kindNode == null || !"v1".equals(text(kindNode, "version"))) {
+            return null;
+        }
+        String group = text(kindNode, "group");
+        ResourceKind rk = ResourceKind.of(text(kindNode, "kind")).orElse(null);
+        return rk == ResourceKind.SERVICE && (group == null || group.isEmpty()) ? Service.class
+                : rk == ResourceKind.INGRESS && "networking.k8s.io".equals(group) ? Ingress.class : null;
     }
 
     private HasMetadata read(JsonNode node, Class<? extends HasMetadata> type, String field) {
