@@ -6,12 +6,12 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.clbguard.policy.ObjectReview;
 import dev.clbguard.policy.Operation;
@@ -162,48 +162,55 @@ public final class AdmissionCodec {
     }
 
     public byte[] allow(String uid, List<String> warnings, byte[] patch, Map<String, String> audit) {
-        ObjectNode root = review(uid, true, warnings, audit);
-        if (patch != null) {
-            ObjectNode response = (ObjectNode) root.get("response");
-            response.put("patchType", "JSONPatch");
-            response.put("patch", Base64.getEncoder().encodeToString(patch));
-        }
-        return write(root);
+        return write(uid, true, warnings, audit, patch, 0, null);
     }
 
     public byte[] deny(String uid, int code, String message, List<String> warnings, Map<String, String> audit) {
-        ObjectNode root = review(uid, false, warnings, audit);
-        ObjectNode status = ((ObjectNode) root.get("response")).putObject("status");
-        status.put("code", code);
-        status.put("reason", code == 403 ? "Forbidden" : "BadRequest");
-        status.put("message", message);
-        return write(root);
+        return write(uid, false, warnings, audit, null, code, message);
     }
 
-    private ObjectNode review(String uid, boolean allowed, List<String> warnings, Map<String, String> audit) {
-        ObjectNode root = mapper.createObjectNode();
-        root.put("apiVersion", API_VERSION);
-        root.put("kind", "AdmissionReview");
-        ObjectNode response = root.putObject("response");
-        response.put("uid", uid);
-        response.put("allowed", allowed);
-        if (warnings != null && !warnings.isEmpty()) {
-            ArrayNode w = response.putArray("warnings");
-            warnings.forEach(w::add);
-        }
-        if (audit != null && !audit.isEmpty()) {
-            ObjectNode a = response.putObject("auditAnnotations");
-            audit.forEach(a::put);
-        }
-        return root;
-    }
-
-    private byte[] write(ObjectNode root) {
-        try {
-            return mapper.writeValueAsBytes(root);
-        } catch (JsonProcessingException e) {
+    /** Written straight to bytes: the response is small and fixed in shape, no tree needed. */
+    private byte[] write(String uid, boolean allowed, List<String> warnings, Map<String, String> audit, byte[] patch,
+            int code, String message) {
+        ByteArrayBuilder out = new ByteArrayBuilder(512);
+        try (JsonGenerator g = mapper.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("apiVersion", API_VERSION);
+            g.writeStringField("kind", "AdmissionReview");
+            g.writeObjectFieldStart("response");
+            g.writeStringField("uid", uid);
+            g.writeBooleanField("allowed", allowed);
+            if (warnings != null && !warnings.isEmpty()) {
+                g.writeArrayFieldStart("warnings");
+                for (String w : warnings) {
+                    g.writeString(w);
+                }
+                g.writeEndArray();
+            }
+            if (audit != null && !audit.isEmpty()) {
+                g.writeObjectFieldStart("auditAnnotations");
+                for (Map.Entry<String, String> a : audit.entrySet()) {
+                    g.writeStringField(a.getKey(), a.getValue());
+                }
+                g.writeEndObject();
+            }
+            if (patch != null) {
+                g.writeStringField("patchType", "JSONPatch");
+                g.writeStringField("patch", Base64.getEncoder().encodeToString(patch));
+            }
+            if (!allowed) {
+                g.writeObjectFieldStart("status");
+                g.writeNumberField("code", code);
+                g.writeStringField("reason", code == 403 ? "Forbidden" : "BadRequest");
+                g.writeStringField("message", message);
+                g.writeEndObject();
+            }
+            g.writeEndObject();
+            g.writeEndObject();
+        } catch (IOException e) {
             throw new IllegalStateException("cannot write AdmissionReview", e);
         }
+        return out.toByteArray();
     }
 
     private static String text(JsonNode node, String field) {

@@ -1,8 +1,7 @@
 package dev.clbguard.admission;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -107,11 +106,10 @@ public class AdmissionHandler {
         if (decision.outcomes().isEmpty()) {
             return Map.of();
         }
-        Map<String, String> audit = new LinkedHashMap<>();
-        List<String> parts = new ArrayList<>();
-        decision.outcomes().forEach((id, outcome) -> parts.add(id + "=" + outcome.name().toLowerCase()));
-        audit.put("policies", String.join(",", parts));
-        return audit;
+        StringBuilder policies = new StringBuilder();
+        decision.outcomes().forEach((id, outcome) -> policies.append(policies.isEmpty() ? "" : ",").append(id).append('=')
+                .append(outcome.name().toLowerCase(Locale.ROOT)));
+        return Map.of("policies", policies.toString());
     }
 
     ObjectMapper mapper() {

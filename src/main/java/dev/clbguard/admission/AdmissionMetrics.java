@@ -1,13 +1,16 @@
 package dev.clbguard.admission;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import dev.clbguard.policy.Decision;
 import dev.clbguard.policy.ObjectReview;
+import dev.clbguard.policy.Operation;
 import dev.clbguard.policy.Phase;
+import dev.clbguard.policy.ResourceKind;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -24,10 +27,23 @@ public class AdmissionMetrics {
     @Inject
     MeterRegistry registry;
 
-    private record TimerKey(String webhook, String kind, String operation, String result) {
+    /** Keyed by enums and constant strings: their hashes are cached, so a lookup allocates no label text. */
+    private record TimerKey(Phase phase, ResourceKind kind, Operation operation, String result) {
+
+        String webhook() {
+            return label(phase);
+        }
+
+        String kindLabel() {
+            return kind == null ? "other" : kind.kind();
+        }
+
+        String operationLabel() {
+            return operation == null ? "unknown" : operation.name();
+        }
     }
 
-    private record CounterKey(String webhook, String policy, String kind, String operation, String result) {
+    private record CounterKey(TimerKey request, String policy, Decision.Outcome outcome) {
     }
 
     private final Map<TimerKey, Timer> timers = new ConcurrentHashMap<>();
@@ -40,21 +56,23 @@ public class AdmissionMetrics {
     }
 
     void record(Phase phase, ObjectReview review, Decision decision, String result, long startNanos) {
-        String webhook = phase.name().toLowerCase();
-        String kind = review == null ? "other" : review.kind().kind();
-        String operation = review == null ? "unknown" : review.operation().name();
-        TimerKey key = new TimerKey(webhook, kind, operation, result);
+        TimerKey key = new TimerKey(phase, review == null ? null : review.kind(), review == null ? null : review.operation(),
+                result);
         requests.computeIfAbsent(key, this::requestCounter).increment();
         timers.computeIfAbsent(key, this::timer)
                 .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
         decision.outcomes().forEach((policy, outcome) -> counters.computeIfAbsent(
-                new CounterKey(webhook, policy, kind, operation, outcome.name().toLowerCase()), this::counter).increment());
+                new CounterKey(key, policy, outcome), this::counter).increment());
+    }
+
+    private static String label(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT);
     }
 
     private Timer timer(TimerKey k) {
         return Timer.builder("clbguard.admission.latency")
                 .description("Time to answer one admission request")
-                .tags("webhook", k.webhook(), "kind", k.kind(), "operation", k.operation(), "result", k.result())
+                .tags("webhook", k.webhook(), "kind", k.kindLabel(), "operation", k.operationLabel(), "result", k.result())
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofNanos(10_000))
                 .maximumExpectedValue(Duration.ofSeconds(10))
@@ -65,15 +83,15 @@ public class AdmissionMetrics {
         return Counter.builder("clbguard.admission.requests")
                 .description("Admission requests by result: allowed, denied, warned, patched; skipped (not ours), "
                         + "invalid (object unreadable), malformed (HTTP 400), error (HTTP 500)")
-                .tags("webhook", k.webhook(), "kind", k.kind(), "operation", k.operation(), "result", k.result())
+                .tags("webhook", k.webhook(), "kind", k.kindLabel(), "operation", k.operationLabel(), "result", k.result())
                 .register(registry);
     }
 
     private Counter counter(CounterKey k) {
         return Counter.builder("clbguard.policy.results")
                 .description("Policy evaluations by outcome")
-                .tags("webhook", k.webhook(), "policy", k.policy(), "kind", k.kind(), "operation", k.operation(),
-                        "result", k.result())
+                .tags("webhook", k.request().webhook(), "policy", k.policy(), "kind", k.request().kindLabel(),
+                        "operation", k.request().operationLabel(), "result", label(k.outcome()))
                 .register(registry);
     }
 }

@@ -3,6 +3,7 @@ package dev.clbguard.logging;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.logging.Filter;
 import java.util.logging.LogRecord;
@@ -29,8 +30,8 @@ public final class RedactingLogFilter implements Filter {
             "(?i)(bearer\\s+)[A-Za-z0-9._~+/=-]{8,}"
                     + "|(signature=)[0-9a-f]{16,}"
                     + "|(\"?(?:secret_?key|secret_?id|token|password)\"?\\s*[:=]\\s*\"?)[^\\s\",}]{4,}");
-    /** C0/C1 controls and the bidirectional overrides that make a terminal show something else than is there. */
-    private static final Pattern UNSAFE = Pattern.compile("[\\p{Cntrl}\\u2028\\u2029\\u202A-\\u202E\\u2066-\\u2069]");
+    /** Every match of {@link #TOKENS} contains one of these, in any case: lines without them skip the regex. */
+    private static final String[] TOKEN_WORDS = { "bearer", "signature=", "secret", "token", "password" };
 
     private final List<String> secrets;
 
@@ -67,24 +68,58 @@ public final class RedactingLogFilter implements Filter {
         return true;
     }
 
+    /** Runs on every log line (one per denial): the regexes only run on lines that may need them. */
     String clean(String message) {
         String s = message;
         for (String secret : secrets) {
             s = s.replace(secret, REDACTED);
         }
-        Matcher m = TOKENS.matcher(s);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String keep = m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3);
-            m.appendReplacement(out, Matcher.quoteReplacement(keep + REDACTED));
+        if (mayHoldToken(s)) {
+            Matcher m = TOKENS.matcher(s);
+            StringBuilder out = new StringBuilder();
+            while (m.find()) {
+                String keep = m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3);
+                m.appendReplacement(out, Matcher.quoteReplacement(keep + REDACTED));
+            }
+            m.appendTail(out);
+            s = out.toString();
         }
-        m.appendTail(out);
-        m = UNSAFE.matcher(out);
-        StringBuilder safe = new StringBuilder();
-        while (m.find()) {
-            m.appendReplacement(safe, Matcher.quoteReplacement(String.format("\\u%04x", (int) m.group().charAt(0))));
+        return escapeUnsafe(s);
+    }
+
+    private static boolean mayHoldToken(String s) {
+        String lower = s.toLowerCase(Locale.ROOT);
+        for (String word : TOKEN_WORDS) {
+            if (lower.contains(word)) {
+                return true;
+            }
         }
-        m.appendTail(safe);
+        return false;
+    }
+
+    private static String escapeUnsafe(String s) {
+        int first = 0;
+        while (first < s.length() && !unsafe(s.charAt(first))) {
+            first++;
+        }
+        if (first == s.length()) {
+            return s;
+        }
+        StringBuilder safe = new StringBuilder(s.length() + 16).append(s, 0, first);
+        for (int i = first; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (unsafe(c)) {
+                safe.append(String.format("\\u%04x", (int) c));
+            } else {
+                safe.append(c);
+            }
+        }
         return safe.toString();
+    }
+
+    /** C0/C1 controls and the line separators and bidirectional overrides that make a terminal show something else. */
+    private static boolean unsafe(char c) {
+        return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029
+                || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
     }
 }

@@ -1,5 +1,7 @@
 package dev.clbguard.policy;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -20,7 +22,7 @@ public record Decision(List<Verdict> denials, List<Verdict> warnings, List<Verdi
         denials = List.copyOf(denials);
         warnings = List.copyOf(warnings);
         mutations = List.copyOf(mutations);
-        outcomes = Map.copyOf(outcomes);
+        outcomes = Collections.unmodifiableMap(new LinkedHashMap<>(outcomes)); // in policy order, for stable reports
     }
 
     public boolean allowed() {

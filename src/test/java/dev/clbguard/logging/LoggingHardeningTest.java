@@ -54,6 +54,7 @@ class LoggingHardeningTest {
         assertEquals("{\"SecretKey\":\"[redacted]\",\"Region\":\"ap-guangzhou\"}",
                 filter.clean("{\"SecretKey\":\"someSecretValue\",\"Region\":\"ap-guangzhou\"}"));
         assertEquals("token=[redacted] next", filter.clean("token=0123456789 next"));
+        assertEquals("PASSWORD: [redacted]", filter.clean("PASSWORD: hunter2hunter2"));
     }
 
     @Test
@@ -62,6 +63,7 @@ class LoggingHardeningTest {
         String logged = filter.clean("denied Service shop/" + name);
         assertFalse(logged.contains("\n") || logged.contains("\u0000") || logged.contains("\u202e"), logged);
         assertEquals("denied Service shop/backend\\u000a2026-11-23 INFO [dev.clbguard] allowed\\u0000\\u202e", logged);
+        assertEquals("csi \\u009b31m and line\\u2028sep", filter.clean("csi \u009b31m and line\u2028sep"));
         ExtLogRecord plain = printf("nothing to clean: %s", "shop/backend");
         assertTrue(filter.isLoggable(plain));
         assertEquals("nothing to clean: shop/backend", plain.getFormattedMessage());

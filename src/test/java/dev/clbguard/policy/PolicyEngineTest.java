@@ -66,6 +66,16 @@ class PolicyEngineTest {
     }
 
     @Test
+    void outcomesKeepThePolicyOrderForStableReports() {
+        List<String> ids = List.of("zeta", "alpha", "mid", "beta", "omega", "gamma", "delta");
+        PolicySet.Bound[] bound = ids.stream()
+                .map(id -> new PolicySet.Bound(denying(id, Set.of()), PolicyConfig.defaults(id, Mode.ENFORCE)))
+                .toArray(PolicySet.Bound[]::new);
+        Decision d = PolicyEngine.evaluate(create(CLUSTER_IP, Phase.VALIDATE), set(bound), ELASTIC, FactsSource.NONE);
+        assertEquals(ids, List.copyOf(d.outcomes().keySet()));
+    }
+
+    @Test
     void policiesAreSelectedByKind() {
         Decision d = PolicyEngine.evaluate(create(ingress("web"), Phase.VALIDATE), set(new ElasticServiceTypes(), Mode.ENFORCE),
                 ELASTIC, FactsSource.NONE);
