@@ -1,0 +1,120 @@
+package dev.clbguard.admission;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import dev.clbguard.policy.Phase;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+/**
+ * The two webhook endpoints, as plain Vert.x routes: an admission call is one body in and one body out, so the
+ * JAX-RS machinery around it cost more than judging the object did. Answered on the event loop unless a policy
+ * needs a CLB lookup, which may wait (bounded by the facts budget) and so runs on a worker thread.
+ * <p>
+ * Errors in the envelope answer 400 with a plain message, bodies over quarkus.http.limits.max-body-size 413;
+ * nothing ever answers with a stack trace.
+ */
+@ApplicationScoped
+public class AdmissionRoutes {
+
+    private static final Logger LOG = Logger.getLogger(AdmissionRoutes.class);
+    private static final String JSON = "application/json";
+    private static final String PLAIN = "text/plain; charset=UTF-8";
+
+    @Inject
+    AdmissionHandler handler;
+    @Inject
+    AdmissionMetrics metrics;
+    @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "7M")
+    MemorySize maxBody;
+
+    void register(@Observes Router router) {
+        BodyHandler body = BodyHandler.create(false).setBodyLimit(maxBody.asLongValue());
+        for (Phase phase : Phase.values()) {
+            router.post("/" + phase.name().toLowerCase()).handler(body).handler(rc -> serve(rc, phase))
+                    .failureHandler(rc -> failed(rc, phase));
+        }
+    }
+
+    private void serve(RoutingContext rc, Phase phase) {
+        long start = System.nanoTime();
+        Buffer buffer = rc.body().buffer();
+        AdmissionHandler.Call call;
+        boolean blocking;
+        try {
+            call = handler.decode(buffer == null ? new byte[0] : buffer.getBytes(), phase);
+            blocking = handler.needsLookup(call);
+        } catch (RuntimeException e) {
+            refused(rc, e, phase, start);
+            return;
+        }
+        if (!blocking) {
+            answer(rc, call);
+            return;
+        }
+        rc.vertx().executeBlocking(() -> handler.answer(call), false).onComplete(done -> {
+            if (done.succeeded()) {
+                send(rc, 200, JSON, Buffer.buffer(done.result()));
+            } else if (done.cause() instanceof RuntimeException e) {
+                refused(rc, e, phase, call.startNanos());
+            } else {
+                rc.fail(done.cause());
+            }
+        });
+    }
+
+    private void answer(RoutingContext rc, AdmissionHandler.Call call) {
+        byte[] answer;
+        try {
+            answer = handler.answer(call);
+        } catch (RuntimeException e) {
+            refused(rc, e, call.phase(), call.startNanos());
+            return;
+        }
+        send(rc, 200, JSON, Buffer.buffer(answer));
+    }
+
+    private void refused(RoutingContext rc, RuntimeException e, Phase phase, long start) {
+        if (e instanceof BadAdmissionRequest) {
+            LOG.debugf("bad %s request: %s", phase.name().toLowerCase(), e.getMessage());
+            metrics.refused(phase, "malformed", start);
+            send(rc, 400, PLAIN, Buffer.buffer(e.getMessage() + "\n"));
+            return;
+        }
+        LOG.error("internal error answering a " + phase.name().toLowerCase() + " request", e);
+        metrics.refused(phase, "error", start);
+        send(rc, 500, PLAIN, Buffer.buffer("internal error in clbguard; see its log\n"));
+    }
+
+    /** Anything the routes did not answer themselves: an oversize body (413), or a failure outside the handler. */
+    private void failed(RoutingContext rc, Phase phase) {
+        if (rc.response().ended()) {
+            return;
+        }
+        if (rc.statusCode() == 413) {
+            send(rc, 413, PLAIN, Buffer.buffer("request body is larger than " + maxBody.asLongValue()
+                    + " bytes (quarkus.http.limits.max-body-size)\n"));
+            return;
+        }
+        if (rc.failure() != null) {
+            LOG.error("internal error answering a " + phase.name().toLowerCase() + " request", rc.failure());
+        }
+        int status = rc.statusCode() >= 400 && rc.statusCode() < 500 ? rc.statusCode() : 500;
+        send(rc, status, PLAIN, Buffer.buffer(status == 500 ? "internal error in clbguard; see its log\n"
+                : "the request could not be read\n"));
+    }
+
+    private static void send(RoutingContext rc, int status, String type, Buffer body) {
+        if (rc.response().ended() || rc.response().closed()) {
+            return;
+        }
+        rc.response().setStatusCode(status).putHeader("content-type", type).end(body);
+    }
+}
