@@ -19,7 +19,7 @@ import dev.clbguard.policy.PolicyEngine;
 import dev.clbguard.policy.PolicySet;
 import dev.clbguard.policy.Verdict;
 import dev.clbguard.config.KubeJson;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
 /**
@@ -27,7 +27,7 @@ import jakarta.inject.Inject;
  * {@code /validate} looks up CLBs (the mutating call has no uid yet, and must stay fast). Split in
  * {@link #decode} and {@link #answer} so the resource can stay on the event loop unless a lookup is needed.
  */
-@ApplicationScoped
+@Singleton // on every admission call: no client proxy in the way
 public class AdmissionHandler {
 
     private static final Logger LOG = Logger.getLogger(AdmissionHandler.class);

@@ -14,14 +14,14 @@ import dev.clbguard.policy.ResourceKind;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
 /**
  * Admission requests and policy results, labelled like Kyverno's: webhook, policy, kind, operation, result.
  * The label sets are few and fixed, so each meter is built once and kept: no builder or registry lookup per call.
  */
-@ApplicationScoped
+@Singleton // on every admission call: no client proxy in the way
 public class AdmissionMetrics {
 
     @Inject

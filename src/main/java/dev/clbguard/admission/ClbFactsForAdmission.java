@@ -6,11 +6,11 @@ import dev.clbguard.facts.ClbDirectory;
 import dev.clbguard.facts.FactsSettings;
 import dev.clbguard.policy.FactsSource;
 import dev.clbguard.policy.clb.ClbFacts;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
 /** CLB facts for one validating call, within the admission time budget. */
-@ApplicationScoped
+@Singleton // on every admission call: no client proxy in the way
 public class ClbFactsForAdmission implements FactsSource {
 
     @Inject

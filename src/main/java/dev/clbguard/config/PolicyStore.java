@@ -20,7 +20,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.PostConstruct;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
 /**
@@ -29,7 +29,7 @@ import jakarta.inject.Inject;
  * its valid documents only. Errors are logged once per change and counted in a gauge.
  */
 @Startup
-@ApplicationScoped
+@Singleton // on every admission call: no client proxy in the way
 public class PolicyStore {
 
     private static final Logger LOG = Logger.getLogger(PolicyStore.class);
