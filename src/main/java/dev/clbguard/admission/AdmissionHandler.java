@@ -85,8 +85,11 @@ public class AdmissionHandler {
         String result;
         if (!decision.allowed()) {
             String message = decision.denials().stream().map(Verdict::message).collect(Collectors.joining("; "));
-            LOG.infof("denied %s %s (%s%s): %s", review.operation(), review.describe(), phase.name().toLowerCase(),
-                    review.dryRun() ? ", dry-run" : "", message);
+            if (LOG.isInfoEnabled()) {
+                // Concatenated, not infof: java.util.Formatter parses its pattern on every call.
+                LOG.info("denied " + review.operation() + " " + review.describe() + " (" + phase.name().toLowerCase()
+                        + (review.dryRun() ? ", dry-run" : "") + "): " + message);
+            }
             answer = codec.deny(in.uid(), DENIED, message, warnings, audit);
             result = "denied";
         } else {
