@@ -31,6 +31,7 @@ class FactsCacheTest {
     static final Duration BUDGET = Duration.ofMillis(1500);
 
     ClbEmulator emulator;
+    TencentClb adapter;
     FactsCache cache;
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
@@ -41,12 +42,16 @@ class FactsCacheTest {
             seed.add(new ClbInfo(id(i), "lb" + i, "OPEN", 1, "vpc-4f8q2w1e", null, List.of("203.0.113." + i), null, null));
         }
         emulator = new ClbEmulator(ClbEmulator.Options.forTests(), seed, null).start();
-        TencentClb adapter = new TencentClb(new Credential(emulator.secretId(), emulator.secretKey()),
+        adapter = new TencentClb(new Credential(emulator.secretId(), emulator.secretKey()),
                 new TencentClb.Options("ap-guangzhou", "100012345678", emulator.endpoint(), emulator.endpoint(), true,
                         Duration.ofSeconds(1), Duration.ofSeconds(10), 3, Duration.ofMillis(50)),
                 meters);
-        cache = new FactsCache(adapter, new FactsCache.Options(Duration.ofSeconds(30), Duration.ofMillis(300), BUDGET,
-                Duration.ofMillis(20)), meters);
+        cache = cacheWithBatchWindow(Duration.ofMillis(20));
+    }
+
+    FactsCache cacheWithBatchWindow(Duration window) {
+        return new FactsCache(adapter, new FactsCache.Options(Duration.ofSeconds(30), Duration.ofMillis(300), BUDGET,
+                window), meters);
     }
 
     static String id(int i) {
@@ -61,6 +66,10 @@ class FactsCacheTest {
 
     @Test
     void concurrentLookupsShareCallsAndBatches() throws Exception {
+        // a window far longer than the threads need to start: a full batch of 20 goes out at once, so the
+        // count of calls depends on batching alone, not on how fast a loaded machine schedules 200 threads
+        cache.close();
+        cache = cacheWithBatchWindow(Duration.ofSeconds(1));
         ExecutorService pool = Executors.newFixedThreadPool(200);
         CountDownLatch go = new CountDownLatch(1);
         List<Future<ClbFacts>> results = new ArrayList<>();
@@ -77,14 +86,19 @@ class FactsCacheTest {
             assertEquals("lb" + (n % 40), c.name());
         }
         pool.shutdown();
-        long describes = emulator.calls("DescribeLoadBalancers");
-        assertTrue(describes >= 2 && describes <= 2, "40 ids need two calls of 20, made " + describes);
+        assertEquals(2, emulator.calls("DescribeLoadBalancers"), "40 ids need two calls of 20");
         assertEquals(40, emulator.calls("DescribeListeners"), "one per CLB, never one per lookup");
-        // now all cached: no further calls
+        assertEquals(40.0, lookups("miss"), "one miss per id; every other lookup joined it or found it cached");
+        // whether a late thread joined the call in flight or found its answer cached depends on scheduling
+        assertEquals(160.0, lookups("shared") + lookups("hit"));
+        double hitsBefore = lookups("hit");
         cache.lookup(Set.of(id(0), id(39)), BUDGET);
-        assertEquals(2, emulator.calls("DescribeLoadBalancers"));
-        assertEquals(2.0, meters.get("clbguard.facts.lookups").tag("result", "hit").counter().count());
-        assertEquals(40.0, meters.get("clbguard.facts.lookups").tag("result", "miss").counter().count());
+        assertEquals(2, emulator.calls("DescribeLoadBalancers"), "now all cached: no further calls");
+        assertEquals(hitsBefore + 2, lookups("hit"));
+    }
+
+    double lookups(String result) {
+        return meters.get("clbguard.facts.lookups").tag("result", result).counter().count();
     }
 
     @Test
@@ -109,7 +123,8 @@ class FactsCacheTest {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         ClbLookup.Unknown u = assertInstanceOf(ClbLookup.Unknown.class, l);
         assertTrue(u.reason().contains("1500 ms"), u.reason());
-        assertTrue(ms >= 1400 && ms < 1800, "answered after " + ms + " ms");
+        // the upper bound leaves room for a loaded CI machine, yet is far below the API's 5 s
+        assertTrue(ms >= 1400 && ms < 2500, "answered after " + ms + " ms");
         assertEquals(1.0, meters.get("clbguard.facts.budget.exceeded").counter().count());
     }
 
