@@ -25,7 +25,7 @@ import jakarta.inject.Inject;
 /**
  * One admission call: decode, evaluate the active policies, answer. Only {@code /mutate} patches and only
  * {@code /validate} looks up CLBs (the mutating call has no uid yet, and must stay fast). Split in
- * {@link #decode} and {@link #answer} so the resource can stay on the event loop unless a lookup is needed.
+ * {@link #decode} and {@link #answer} so {@link AdmissionRoutes} can stay on the event loop unless a lookup is needed.
  */
 @Singleton // on every admission call: no client proxy in the way
 public class AdmissionHandler {

@@ -27,6 +27,7 @@ public class AdmissionRoutes {
     private static final Logger LOG = Logger.getLogger(AdmissionRoutes.class);
     private static final String JSON = "application/json";
     private static final String PLAIN = "text/plain; charset=UTF-8";
+    private static final String INTERNAL_ERROR = "internal error in clbguard; see its log\n";
 
     @Inject
     AdmissionHandler handler;
@@ -90,7 +91,7 @@ public class AdmissionRoutes {
         }
         LOG.error("internal error answering a " + phase.name().toLowerCase() + " request", e);
         metrics.refused(phase, "error", start);
-        send(rc, 500, PLAIN, Buffer.buffer("internal error in clbguard; see its log\n"));
+        send(rc, 500, PLAIN, Buffer.buffer(INTERNAL_ERROR));
     }
 
     /** Anything the routes did not answer themselves: an oversize body (413), or a failure outside the handler. */
@@ -107,8 +108,7 @@ public class AdmissionRoutes {
             LOG.error("internal error answering a " + phase.name().toLowerCase() + " request", rc.failure());
         }
         int status = rc.statusCode() >= 400 && rc.statusCode() < 500 ? rc.statusCode() : 500;
-        send(rc, status, PLAIN, Buffer.buffer(status == 500 ? "internal error in clbguard; see its log\n"
-                : "the request could not be read\n"));
+        send(rc, status, PLAIN, Buffer.buffer(status == 500 ? INTERNAL_ERROR : "the request could not be read\n"));
     }
 
     private static void send(RoutingContext rc, int status, String type, Buffer body) {
