@@ -122,10 +122,12 @@ server_quantile() {
         END { t = c[NR]; for (i = 1; i <= NR; i++) if (c[i] >= q * t) {
                 printf "%s %d\n", (le[i] == "inf" ? "inf" : sprintf("%.3f", le[i] * 1000)), t; exit } }'
 }
-# field <label> <name> -> one value per line, one line per round of that label
-field() { cat "$WORK/$1".*.out | sed -n "s/.*$2=\([0-9]*\).*/\1/p"; }
+# value <name> <files...> -> the number after "<name>=" on each RESULT line
+value() { local name=$1; shift; sed -n "s/.*$name=\([0-9]*\).*/\1/p" "$@"; }
+# field <label> <name> -> one value per line, one line per round of that label; one: a single run's value
+field() { value "$2" "$WORK/$1".*.out; }
+one() { value "$2" "$WORK/$1.out"; }
 sum() { field "$1" "$2" | awk '{ s += $1 } END { print s + 0 }'; }
-one() { sed -n "s/.*$2=\([0-9]*\).*/\1/p" "$WORK/$1.out"; }
 
 # The three endpoints take turns in short rounds, so a drift in the machine's speed (other tenants, frequency)
 # falls on all three alike instead of on whichever ran last.
