@@ -1,7 +1,6 @@
 package dev.clbguard.admission;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -111,7 +110,7 @@ public class AdmissionHandler {
         }
         StringBuilder policies = new StringBuilder();
         decision.outcomes().forEach((id, outcome) -> policies.append(policies.isEmpty() ? "" : ",").append(id).append('=')
-                .append(outcome.name().toLowerCase(Locale.ROOT)));
+                .append(outcome.label()));
         return Map.of("policies", policies.toString());
     }
 

@@ -13,7 +13,14 @@ public record Decision(List<Verdict> denials, List<Verdict> warnings, List<Verdi
         Map<String, Outcome> outcomes) {
 
     public enum Outcome {
-        ALLOWED, PATCHED, WARNED, DENIED, ERROR
+        ALLOWED, PATCHED, WARNED, DENIED, ERROR;
+
+        private final String label = name().toLowerCase(java.util.Locale.ROOT);
+
+        /** The lower-case name used in metrics and audit annotations, made once rather than per admission call. */
+        public String label() {
+            return label;
+        }
     }
 
     public static final Decision ALLOW = new Decision(List.of(), List.of(), List.of(), Map.of());
