@@ -55,6 +55,11 @@ public class AdmissionMetrics {
         record(phase, null, Decision.ALLOW, result, startNanos);
     }
 
+    /** A request answered before its body was read (413 for an oversize body): counted, with no latency to time. */
+    void unread(Phase phase, String result) {
+        requests.computeIfAbsent(new TimerKey(phase, null, null, result), this::requestCounter).increment();
+    }
+
     void record(Phase phase, ObjectReview review, Decision decision, String result, long startNanos) {
         TimerKey key = new TimerKey(phase, review == null ? null : review.kind(), review == null ? null : review.operation(),
                 result);
@@ -82,7 +87,7 @@ public class AdmissionMetrics {
     private Counter requestCounter(TimerKey k) {
         return Counter.builder("clbguard.admission.requests")
                 .description("Admission requests by result: allowed, denied, warned, patched; skipped (not ours), "
-                        + "invalid (object unreadable), malformed (HTTP 400), error (HTTP 500)")
+                        + "invalid (object unreadable), malformed (HTTP 400), too-large (HTTP 413), error (HTTP 500)")
                 .tags("webhook", k.webhook(), "kind", k.kindLabel(), "operation", k.operationLabel(), "result", k.result())
                 .register(registry);
     }
@@ -91,7 +96,7 @@ public class AdmissionMetrics {
         return Counter.builder("clbguard.policy.results")
                 .description("Policy evaluations by outcome")
                 .tags("webhook", k.request().webhook(), "policy", k.policy(), "kind", k.request().kindLabel(),
-                        "operation", k.request().operationLabel(), "result", label(k.outcome()))
+                        "operation", k.request().operationLabel(), "result", k.outcome().label())
                 .register(registry);
     }
 }

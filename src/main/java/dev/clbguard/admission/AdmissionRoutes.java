@@ -19,7 +19,8 @@ import jakarta.inject.Inject;
  * needs a CLB lookup, which may wait (bounded by the facts budget) and so runs on a worker thread.
  * <p>
  * Errors in the envelope answer 400 with a plain message, bodies over quarkus.http.limits.max-body-size 413;
- * nothing ever answers with a stack trace.
+ * nothing ever answers with a stack trace. Every answer on these routes is counted by {@link AdmissionMetrics}, so
+ * they are left out of Quarkus' generic HTTP server metrics (application.properties).
  */
 @ApplicationScoped
 public class AdmissionRoutes {
@@ -100,6 +101,7 @@ public class AdmissionRoutes {
             return;
         }
         if (rc.statusCode() == 413) {
+            metrics.unread(phase, "too-large");
             send(rc, 413, PLAIN, Buffer.buffer("request body is larger than " + maxBody.asLongValue()
                     + " bytes (quarkus.http.limits.max-body-size)\n"));
             return;
@@ -108,6 +110,7 @@ public class AdmissionRoutes {
             LOG.error("internal error answering a " + phase.name().toLowerCase() + " request", rc.failure());
         }
         int status = rc.statusCode() >= 400 && rc.statusCode() < 500 ? rc.statusCode() : 500;
+        metrics.unread(phase, status == 500 ? "error" : "malformed");
         send(rc, status, PLAIN, Buffer.buffer(status == 500 ? INTERNAL_ERROR : "the request could not be read\n"));
     }
 

@@ -36,6 +36,9 @@ class AdmissionMetricsTest {
         // No key store in the test profile: the gauges exist, without a value (CertificateReloadTest has one).
         has(m, "clbguard_tls_certificate_expiry_seconds");
         has(m, "clbguard_tls_certificate_not_after_seconds");
+        // The webhook routes are counted once, above, not again by the generic HTTP server timer.
+        assertTrue(m.lines().noneMatch(l -> l.startsWith("http_server_requests") && (l.contains("uri=\"/validate\"")
+                || l.contains("uri=\"/mutate\""))), "webhook routes in http_server_requests");
     }
 
     private static void post(String path, String body, int status) {

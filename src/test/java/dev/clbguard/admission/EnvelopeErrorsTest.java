@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -95,6 +96,33 @@ class EnvelopeErrorsTest {
                     .readLine();
             assertEquals("HTTP/1.1 413 Request Entity Too Large", status);
         }
+    }
+
+    @Test
+    void chunkedBodyOverSevenMebibytesIsA413AndCounted() throws Exception {
+        // Without a Content-Length the limit can only be found while reading: the route's body handler refuses it.
+        try (Socket socket = new Socket(validate.getHost(), validate.getPort())) {
+            socket.setSoTimeout(20_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            byte[] chunk = new byte[64 * 1024];
+            java.util.Arrays.fill(chunk, (byte) ' ');
+            byte[] size = (Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+            for (int sent = 0; sent <= 7 * MIB; sent += chunk.length) {
+                out.write(size);
+                out.write(chunk);
+                out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String status = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+                    .readLine();
+            assertEquals("HTTP/1.1 413 Request Entity Too Large", status);
+        }
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("clbguard_admission_requests_total{")
+                && l.contains("webhook=\"validate\"") && l.contains("result=\"too-large\"")), "413 not counted");
     }
 
     @Test
