@@ -55,7 +55,10 @@ public class AdmissionMetrics {
         record(phase, null, Decision.ALLOW, result, startNanos);
     }
 
-    /** A request answered before its body was read (413 for an oversize body): counted, with no latency to time. */
+    /**
+     * A request the route's failure handler answered (a chunked body over the limit, a failure outside the
+     * handler): counted, with no start time to measure a latency from.
+     */
     void unread(Phase phase, String result) {
         requests.computeIfAbsent(new TimerKey(phase, null, null, result), this::requestCounter).increment();
     }

@@ -3,6 +3,7 @@ package dev.clbguard.policy;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -15,7 +16,7 @@ public record Decision(List<Verdict> denials, List<Verdict> warnings, List<Verdi
     public enum Outcome {
         ALLOWED, PATCHED, WARNED, DENIED, ERROR;
 
-        private final String label = name().toLowerCase(java.util.Locale.ROOT);
+        private final String label = name().toLowerCase(Locale.ROOT);
 
         /** The lower-case name used in metrics and audit annotations, made once rather than per admission call. */
         public String label() {
