@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.SocketException;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
@@ -41,11 +43,23 @@ class CertificateReloadTest {
 
         X509Certificate renewed = TestCertificates.write(ServingTlsProfile.DIR, "renewed.clbguard.test", 90);
         Instant deadline = Instant.now().plusSeconds(20);
-        X509Certificate now = served("TLSv1.3");
-        while (!now.equals(renewed) && Instant.now().isBefore(deadline)) {
-            Thread.sleep(250);
-            now = served("TLSv1.3");
+        // Vert.x 4 closes a connection accepted while it builds the renewed TLS context (its channel initializer
+        // finds no context yet): a handshake that lands in that moment fails; the next one is served.
+        int refused = 0;
+        int attempts = 0;
+        X509Certificate now = null;
+        while ((now == null || !now.equals(renewed)) && Instant.now().isBefore(deadline)) {
+            if (attempts++ > 0) {
+                Thread.sleep(250);
+            }
+            try {
+                now = served("TLSv1.3");
+            } catch (SSLException | SocketException e) {
+                refused++;
+            }
         }
+        assertTrue(refused <= 2, refused + " handshakes refused during one renewal");
+        assertTrue(now != null, "no handshake succeeded after the renewal");
         assertEquals("CN=renewed.clbguard.test", now.getSubjectX500Principal().getName(), "renewed certificate not served in 20 s");
         assertEquals(renewed, now);
         while (notAfterMetric() != renewed.getNotAfter().toInstant().getEpochSecond() && Instant.now().isBefore(deadline)) {
