@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -93,9 +94,7 @@ class EnvelopeErrorsTest {
                     + "Content-Length: " + (7 * MIB + 1024) + "\r\n\r\n{\"kind\":\"AdmissionReview\"";
             socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().flush();
-            String status = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
-                    .readLine();
-            assertEquals("HTTP/1.1 413 Request Entity Too Large", status);
+            assertEquals("HTTP/1.1 413 Request Entity Too Large", statusLine(socket));
         }
     }
 
@@ -117,9 +116,7 @@ class EnvelopeErrorsTest {
             }
             out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            String status = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
-                    .readLine();
-            assertEquals("HTTP/1.1 413 Request Entity Too Large", status);
+            assertEquals("HTTP/1.1 413 Request Entity Too Large", statusLine(socket));
         }
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertTrue(metrics.lines().anyMatch(l -> l.startsWith("clbguard_admission_requests_total{")
@@ -140,6 +137,10 @@ class EnvelopeErrorsTest {
                 .then().statusCode(200).body("response.uid", org.hamcrest.Matchers.equalTo(
                         review.path("request").path("uid").asText()))
                 .body("response.allowed", org.hamcrest.Matchers.equalTo(false));
+    }
+
+    private static String statusLine(Socket socket) throws IOException {
+        return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
     }
 
     /** One line, no Java internals. */
