@@ -15,7 +15,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.clbguard.policy.ObjectReview;
 import dev.clbguard.policy.Operation;
-import dev.clbguard.policy.Phase;
 import dev.clbguard.policy.ResourceKind;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -53,7 +52,7 @@ public final class AdmissionCodec {
         return mapper;
     }
 
-    public IncomingReview decode(byte[] body, Phase phase) {
+    public IncomingReview decode(byte[] body, Webhook phase) {
         if (body == null || body.length == 0) {
             throw new BadAdmissionRequest("empty body: expected an AdmissionReview (" + API_VERSION + ")");
         }
@@ -65,7 +64,7 @@ public final class AdmissionCodec {
     }
 
     /** The careful way in: the whole body as a tree, so every defect can be named. */
-    IncomingReview decodeTree(byte[] body, Phase phase) {
+    IncomingReview decodeTree(byte[] body, Webhook phase) {
         JsonNode root;
         try {
             root = mapper.readTree(body);
@@ -82,7 +81,7 @@ public final class AdmissionCodec {
      * Checks the envelope and reads the objects. {@code object}/{@code oldObject} are the models the streaming
      * pass already bound; where they are null, the objects are read from the tree (absent when so bound).
      */
-    private IncomingReview interpret(JsonNode root, HasMetadata object, HasMetadata oldObject, Phase phase) {
+    private IncomingReview interpret(JsonNode root, HasMetadata object, HasMetadata oldObject, Webhook phase) {
         if (root == null || !root.isObject()) {
             throw new BadAdmissionRequest("body must be a JSON object: an AdmissionReview (" + API_VERSION + ")");
         }
@@ -124,7 +123,7 @@ public final class AdmissionCodec {
                 return new IncomingReview(uid, null, "request.object and request.oldObject are both missing");
             }
             ResourceKind rk = type == Service.class ? ResourceKind.SERVICE : ResourceKind.INGRESS;
-            return new IncomingReview(uid, new ObjectReview(rk, op, obj, old, dryRun, phase), null);
+            return new IncomingReview(uid, new ObjectReview(rk, op, obj, old, dryRun, phase.origin()), null);
         } catch (IllegalArgumentException e) {
             return new IncomingReview(uid, null, e.getMessage());
         }

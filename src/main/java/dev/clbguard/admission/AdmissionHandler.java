@@ -8,16 +8,15 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.clbguard.config.PolicyStore;
+import dev.clbguard.policyfiles.PolicyStore;
 import dev.clbguard.policy.ClusterProfile;
 import dev.clbguard.policy.Decision;
 import dev.clbguard.policy.FactsSource;
 import dev.clbguard.policy.ObjectReview;
-import dev.clbguard.policy.Phase;
 import dev.clbguard.policy.PolicyEngine;
 import dev.clbguard.policy.PolicySet;
 import dev.clbguard.policy.Verdict;
-import dev.clbguard.config.KubeJson;
+import dev.clbguard.kube.KubeJson;
 import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
@@ -44,39 +43,39 @@ public class AdmissionHandler {
     private final AdmissionCodec codec = new AdmissionCodec(KubeJson.mapper());
 
     /** A decoded request, the policies in force when it arrived, and that time for the latency metric. */
-    public record Call(Phase phase, IncomingReview in, PolicySet policies, long startNanos) {
+    public record Call(Webhook webhook, IncomingReview in, PolicySet policies, long startNanos) {
     }
 
     /** Decodes the envelope; a defect in it throws {@link BadAdmissionRequest}. */
-    public Call decode(byte[] body, Phase phase) {
+    public Call decode(byte[] body, Webhook webhook) {
         long start = System.nanoTime();
-        return new Call(phase, codec.decode(body, phase), policies.current(), start);
+        return new Call(webhook, codec.decode(body, webhook), policies.current(), start);
     }
 
     /** True when answering needs a CLB lookup, which may block: only then must the call leave the event loop. */
     public boolean needsLookup(Call call) {
         ObjectReview review = call.in().review();
-        return call.phase() == Phase.VALIDATE && review != null && !PolicyEngine.clbIds(review, call.policies()).isEmpty();
+        return call.webhook() == Webhook.VALIDATE && review != null && !PolicyEngine.clbIds(review, call.policies()).isEmpty();
     }
 
-    public byte[] handle(byte[] body, Phase phase) {
-        return answer(decode(body, phase));
+    public byte[] handle(byte[] body, Webhook webhook) {
+        return answer(decode(body, webhook));
     }
 
     public byte[] answer(Call call) {
-        Phase phase = call.phase();
+        Webhook webhook = call.webhook();
         IncomingReview in = call.in();
         long start = call.startNanos();
         if (in.undecodable() != null) {
-            metrics.record(phase, null, Decision.ALLOW, "invalid", start);
+            metrics.record(webhook, null, Decision.ALLOW, "invalid", start);
             return codec.deny(in.uid(), 400, "clbguard could not read the request: " + in.undecodable(), List.of(), Map.of());
         }
         ObjectReview review = in.review();
         if (review == null) {
-            metrics.record(phase, null, Decision.ALLOW, "skipped", start);
+            metrics.record(webhook, null, Decision.ALLOW, "skipped", start);
             return codec.allow(in.uid(), List.of(), null, Map.of());
         }
-        FactsSource source = phase == Phase.VALIDATE ? facts : FactsSource.NONE;
+        FactsSource source = webhook == Webhook.VALIDATE ? facts : FactsSource.NONE;
         Decision decision = PolicyEngine.evaluate(review, call.policies(), profile, source);
         List<String> warnings = Warnings.fit(decision.warnings().stream().map(Verdict::message).toList());
         Map<String, String> audit = audit(decision);
@@ -86,21 +85,21 @@ public class AdmissionHandler {
             String message = decision.denials().stream().map(Verdict::message).collect(Collectors.joining("; "));
             if (LOG.isInfoEnabled()) {
                 // Concatenated, not infof: java.util.Formatter parses its pattern on every call.
-                LOG.info("denied " + review.operation() + " " + review.describe() + " (" + phase.name().toLowerCase()
+                LOG.info("denied " + review.operation() + " " + review.describe() + " (" + webhook.label()
                         + (review.dryRun() ? ", dry-run" : "") + "): " + message);
             }
             answer = codec.deny(in.uid(), DENIED, message, warnings, audit);
             result = "denied";
         } else {
-            byte[] patch = phase == Phase.MUTATE && review.object() != null
+            byte[] patch = webhook == Webhook.MUTATE && review.object() != null
                     ? Patches.diff(codec.mapper(), review.object(), decision.mutations()) : null;
             result = patch != null ? "patched" : warnings.isEmpty() ? "allowed" : "warned";
             if (LOG.isDebugEnabled()) {
-                LOG.debugf("%s %s %s (%s): %s", result, review.operation(), review.describe(), phase.name().toLowerCase(), warnings);
+                LOG.debugf("%s %s %s (%s): %s", result, review.operation(), review.describe(), webhook.label(), warnings);
             }
             answer = codec.allow(in.uid(), warnings, patch, audit);
         }
-        metrics.record(phase, review, decision, result, start);
+        metrics.record(webhook, review, decision, result, start);
         return answer;
     }
 

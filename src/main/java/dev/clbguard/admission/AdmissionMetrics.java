@@ -9,7 +9,6 @@ import java.util.concurrent.TimeUnit;
 import dev.clbguard.policy.Decision;
 import dev.clbguard.policy.ObjectReview;
 import dev.clbguard.policy.Operation;
-import dev.clbguard.policy.Phase;
 import dev.clbguard.policy.ResourceKind;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -28,7 +27,7 @@ public class AdmissionMetrics {
     MeterRegistry registry;
 
     /** Keyed by enums and constant strings: their hashes are cached, so a lookup allocates no label text. */
-    private record TimerKey(Phase phase, ResourceKind kind, Operation operation, String result) {
+    private record TimerKey(Webhook phase, ResourceKind kind, Operation operation, String result) {
 
         String webhook() {
             return label(phase);
@@ -51,7 +50,7 @@ public class AdmissionMetrics {
     private final Map<CounterKey, Counter> counters = new ConcurrentHashMap<>();
 
     /** A request refused before any policy ran (HTTP 400 for a malformed body, 500 for a clbguard bug). */
-    void refused(Phase phase, String result, long startNanos) {
+    void refused(Webhook phase, String result, long startNanos) {
         record(phase, null, Decision.ALLOW, result, startNanos);
     }
 
@@ -59,11 +58,11 @@ public class AdmissionMetrics {
      * A request the route's failure handler answered (a chunked body over the limit, a failure outside the
      * handler): counted, with no start time to measure a latency from.
      */
-    void unread(Phase phase, String result) {
+    void unread(Webhook phase, String result) {
         requests.computeIfAbsent(new TimerKey(phase, null, null, result), this::requestCounter).increment();
     }
 
-    void record(Phase phase, ObjectReview review, Decision decision, String result, long startNanos) {
+    void record(Webhook phase, ObjectReview review, Decision decision, String result, long startNanos) {
         TimerKey key = new TimerKey(phase, review == null ? null : review.kind(), review == null ? null : review.operation(),
                 result);
         requests.computeIfAbsent(key, this::requestCounter).increment();

@@ -3,7 +3,6 @@ package dev.clbguard.admission;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import dev.clbguard.policy.Phase;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
@@ -39,13 +38,13 @@ public class AdmissionRoutes {
 
     void register(@Observes Router router) {
         BodyHandler body = BodyHandler.create(false).setBodyLimit(maxBody.asLongValue());
-        for (Phase phase : Phase.values()) {
+        for (Webhook phase : Webhook.values()) {
             router.post("/" + phase.name().toLowerCase()).handler(body).handler(rc -> serve(rc, phase))
                     .failureHandler(rc -> failed(rc, phase));
         }
     }
 
-    private void serve(RoutingContext rc, Phase phase) {
+    private void serve(RoutingContext rc, Webhook phase) {
         long start = System.nanoTime();
         Buffer buffer = rc.body().buffer();
         AdmissionHandler.Call call;
@@ -77,13 +76,13 @@ public class AdmissionRoutes {
         try {
             answer = handler.answer(call);
         } catch (RuntimeException e) {
-            refused(rc, e, call.phase(), call.startNanos());
+            refused(rc, e, call.webhook(), call.startNanos());
             return;
         }
         send(rc, 200, JSON, Buffer.buffer(answer));
     }
 
-    private void refused(RoutingContext rc, RuntimeException e, Phase phase, long start) {
+    private void refused(RoutingContext rc, RuntimeException e, Webhook phase, long start) {
         if (e instanceof BadAdmissionRequest) {
             LOG.debugf("bad %s request: %s", phase.name().toLowerCase(), e.getMessage());
             metrics.refused(phase, "malformed", start);
@@ -96,7 +95,7 @@ public class AdmissionRoutes {
     }
 
     /** Anything the routes did not answer themselves: an oversize body (413), or a failure outside the handler. */
-    private void failed(RoutingContext rc, Phase phase) {
+    private void failed(RoutingContext rc, Webhook phase) {
         if (rc.response().ended()) {
             return;
         }

@@ -15,20 +15,20 @@ import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
 
-import dev.clbguard.config.PolicyStore;
+import dev.clbguard.policyfiles.PolicyStore;
 import dev.clbguard.facts.ClbDirectory;
 import dev.clbguard.policy.ClusterProfile;
 import dev.clbguard.policy.Decision;
 import dev.clbguard.policy.FactsSource;
 import dev.clbguard.policy.ObjectReview;
 import dev.clbguard.policy.Operation;
-import dev.clbguard.policy.Phase;
+import dev.clbguard.policy.Origin;
 import dev.clbguard.policy.PolicyEngine;
 import dev.clbguard.policy.ResourceKind;
 import dev.clbguard.policy.Verdict;
 import dev.clbguard.policy.clb.ClbFacts;
-import dev.clbguard.reconcile.EventRecorder;
-import dev.clbguard.reconcile.Leadership;
+import dev.clbguard.kube.EventRecorder;
+import dev.clbguard.kube.Leadership;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -43,7 +43,7 @@ import jakarta.inject.Inject;
 
 /**
  * The background audit (issue 7.2): on the leader, every interval, every existing Service and Ingress is
- * judged by the same {@link PolicyEngine} as admission: "would it be admitted today?" ({@link Phase#AUDIT},
+ * judged by the same {@link PolicyEngine} as admission: "would it be admitted today?" ({@link Origin#AUDIT},
  * CREATE of the stored object, which carries its uid; an UPDATE would grandfather what was already there). Findings become a report, a gauge per policy and namespace, and one Warning Event per object
  * each time its findings change.
  */
@@ -134,7 +134,7 @@ public class AuditService {
             ResourceKind kind = ResourceKind.of(obj.getKind()).orElseThrow();
             var m = obj.getMetadata();
             seen.add(m.getUid());
-            Decision d = PolicyEngine.evaluate(new ObjectReview(kind, Operation.CREATE, obj, null, false, Phase.AUDIT),
+            Decision d = PolicyEngine.evaluate(new ObjectReview(kind, Operation.CREATE, obj, null, false, Origin.AUDIT),
                     policies.current(), profile, facts);
             Set<String> messages = new LinkedHashSet<>();
             List<Verdict> verdicts = new ArrayList<>(d.denials());

@@ -24,7 +24,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
-import dev.clbguard.config.KubeJson;
+import dev.clbguard.kube.KubeJson;
 import dev.clbguard.policy.YamlDocuments;
 import dev.clbguard.policy.ResourceKind;
 import io.fabric8.kubernetes.api.model.HasMetadata;

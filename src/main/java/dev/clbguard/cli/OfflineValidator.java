@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import dev.clbguard.config.KubeJson;
+import dev.clbguard.kube.KubeJson;
 import dev.clbguard.facts.ClbDirectory;
 import dev.clbguard.policy.ClusterProfile;
 import dev.clbguard.policy.Decision;
@@ -16,7 +16,7 @@ import dev.clbguard.policy.FactsSource;
 import dev.clbguard.policy.LookupFailure;
 import dev.clbguard.policy.ObjectReview;
 import dev.clbguard.policy.Operation;
-import dev.clbguard.policy.Phase;
+import dev.clbguard.policy.Origin;
 import dev.clbguard.policy.PolicyEngine;
 import dev.clbguard.policy.PolicySet;
 import dev.clbguard.policy.Verdict;
@@ -27,7 +27,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 /**
  * Judges manifests as the API server would see them on {@code kubectl apply}: a CREATE that first passes the
  * mutating policies (their patches applied, their notes kept as warnings), then the validating ones with
- * {@link Phase#OFFLINE}. The CLB facts of all manifests are fetched in one batch before any is judged, so a
+ * {@link Origin#OFFLINE}. The CLB facts of all manifests are fetched in one batch before any is judged, so a
  * thousand manifests cost one round of cloud calls, not a thousand.
  */
 public final class OfflineValidator {
@@ -68,10 +68,10 @@ public final class OfflineValidator {
         List<ObjectReview> mutated = new ArrayList<>(manifests.size());
         List<Decision> mutations = new ArrayList<>(manifests.size());
         for (ManifestReader.Manifest m : manifests) {
-            ObjectReview mutate = new ObjectReview(m.kind(), Operation.CREATE, m.object(), null, false, Phase.MUTATE);
+            ObjectReview mutate = new ObjectReview(m.kind(), Operation.CREATE, m.object(), null, false, Origin.MUTATING_CALL);
             Decision d = PolicyEngine.evaluate(mutate, policies, profile, FactsSource.NONE);
             mutations.add(d);
-            mutated.add(new ObjectReview(m.kind(), Operation.CREATE, patched(m.object(), d), null, false, Phase.OFFLINE));
+            mutated.add(new ObjectReview(m.kind(), Operation.CREATE, patched(m.object(), d), null, false, Origin.MANIFEST));
         }
         FactsSource facts = prefetch(mutated);
         List<Finding> out = new ArrayList<>();

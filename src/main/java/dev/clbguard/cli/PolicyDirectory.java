@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
-import dev.clbguard.config.PolicySources;
+import dev.clbguard.policyfiles.PolicySources;
 import dev.clbguard.policy.PolicyCatalog;
 import dev.clbguard.policy.PolicyFiles;
 import dev.clbguard.policy.PolicySet;

@@ -7,7 +7,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
  * {@code oldObject} is null on CREATE and offline.
  */
 public record ObjectReview(ResourceKind kind, Operation operation, HasMetadata object, HasMetadata oldObject,
-        boolean dryRun, Phase phase) {
+        boolean dryRun, Origin origin) {
 
     /** The object the verdict is about: the new one, or the old one on DELETE. */
     public HasMetadata subject() {

@@ -97,10 +97,10 @@ public final class PolicyEngine {
     }
 
     static List<PolicySet.Bound> select(ObjectReview review, PolicySet set) {
-        boolean mutatePhase = review.phase() == Phase.MUTATE;
+        boolean mutating = review.origin().mutating();
         List<PolicySet.Bound> out = new ArrayList<>();
         for (PolicySet.Bound b : set.policies()) {
-            if (b.config().mode() == Mode.OFF || b.policy().mutating() != mutatePhase
+            if (b.config().mode() == Mode.OFF || b.policy().mutating() != mutating
                     || !b.policy().kinds().contains(review.kind()) || b.config().exempts(review.namespace())) {
                 continue;
             }

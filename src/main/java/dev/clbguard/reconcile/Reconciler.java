@@ -1,5 +1,7 @@
 package dev.clbguard.reconcile;
 
+import dev.clbguard.kube.EventRecorder;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,5 +1,7 @@
 package dev.clbguard.reconcile;
 
+import dev.clbguard.kube.Leadership;
+
 import org.jboss.logging.Logger;
 
 import dev.clbguard.facts.ClbCloud;

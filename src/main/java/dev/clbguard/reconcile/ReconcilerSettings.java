@@ -1,7 +1,6 @@
 package dev.clbguard.reconcile;
 
 import java.time.Duration;
-import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -35,26 +34,4 @@ public interface ReconcilerSettings {
     /** Client-side limit on cloud calls per second and API action (Tencent allows 20/s per action and account); 0 = none. */
     @WithDefault("20")
     double cloudRate();
-
-    Lease lease();
-
-    interface Lease {
-        @WithDefault("clbguard-leader")
-        String name();
-
-        /** Namespace of the Lease; defaults to clbguard's own (clbguard.webhook.namespace). */
-        Optional<String> namespace();
-
-        /** This replica's name in the Lease; defaults to the pod name (HOSTNAME). */
-        Optional<String> identity();
-
-        @WithDefault("15s")
-        Duration duration();
-
-        @WithDefault("10s")
-        Duration renewDeadline();
-
-        @WithDefault("2s")
-        Duration retryPeriod();
-    }
 }

@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.clbguard.config.KubeJson;
+import dev.clbguard.kube.KubeJson;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** The bodies in examples/ that docs/admission.md uses: still the real fixtures, still answered as documented. */

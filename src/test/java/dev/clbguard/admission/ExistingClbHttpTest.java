@@ -16,7 +16,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.clbguard.config.KubeJson;
+import dev.clbguard.kube.KubeJson;
 import dev.clbguard.emulator.ClbEmulator;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;

@@ -10,7 +10,7 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.clbguard.config.KubeJson;
+import dev.clbguard.kube.KubeJson;
 
 /** The real AdmissionReview requests captured from kube-apiserver 1.28 (src/test/resources/fixtures). */
 public final class Fixtures {

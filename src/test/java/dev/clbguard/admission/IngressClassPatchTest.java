@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.clbguard.config.KubeJson;
+import dev.clbguard.kube.KubeJson;
 import dev.clbguard.policy.tke.TkeAnnotations;
 import io.fabric8.zjsonpatch.JsonPatch;
 import io.quarkus.test.junit.QuarkusTest;

@@ -14,11 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import dev.clbguard.config.KubeJson;
+import dev.clbguard.kube.KubeJson;
 import dev.clbguard.policy.ClusterProfile;
 import dev.clbguard.policy.Mode;
 import dev.clbguard.policy.ObjectReview;
-import dev.clbguard.policy.Phase;
 import dev.clbguard.policy.Policy;
 import dev.clbguard.policy.PolicyCatalog;
 import dev.clbguard.policy.PolicyConfig;
@@ -84,7 +83,7 @@ class LookupDetectionTest {
     void predictedIdsAreTheIdsTheEngineFetches(Path fixture) {
         AdmissionCodec codec = new AdmissionCodec(KubeJson.mapper());
         for (PolicySet set : List.of(defaults(), withProbe())) {
-            for (Phase phase : new Phase[] { Phase.VALIDATE, Phase.MUTATE }) {
+            for (Webhook phase : new Webhook[] { Webhook.VALIDATE, Webhook.MUTATE }) {
                 ObjectReview review = codec.decode(Fixtures.read(fixture).getBytes(), phase).review();
                 if (review == null) {
                     continue;
@@ -102,7 +101,7 @@ class LookupDetectionTest {
     @Test
     void probeDoesSeeTheExistingClbFixtures() {
         // Guards the test above against comparing empty sets only: 016 names an existing CLB.
-        ObjectReview review = new AdmissionCodec(KubeJson.mapper()).decode(Fixtures.body("016").getBytes(), Phase.VALIDATE).review();
+        ObjectReview review = new AdmissionCodec(KubeJson.mapper()).decode(Fixtures.body("016").getBytes(), Webhook.VALIDATE).review();
         assertTrue(!PolicyEngine.clbIds(review, withProbe()).isEmpty());
         // Being deleted: nothing is judged, so nothing is looked up.
         review.object().getMetadata().setDeletionTimestamp("2026-11-23T09:00:00Z");

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.clbguard.config.KubeJson;
+import dev.clbguard.kube.KubeJson;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**

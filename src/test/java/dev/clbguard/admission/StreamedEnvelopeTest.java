@@ -18,8 +18,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.clbguard.config.KubeJson;
-import dev.clbguard.policy.Phase;
+import dev.clbguard.kube.KubeJson;
 
 /**
  * The streaming way in must decide exactly as the tree way does: same review, same undecodable message, same
@@ -34,7 +33,7 @@ class StreamedEnvelopeTest {
         for (Path fixture : Fixtures.all()) {
             byte[] body = Fixtures.read(fixture).getBytes(StandardCharsets.UTF_8);
             assertNotNull(streamed(body), fixture + " should not need the tree way");
-            for (Phase phase : Phase.values()) {
+            for (Webhook phase : Webhook.values()) {
                 assertSame(body, phase, fixture.toString());
             }
         }
@@ -42,7 +41,7 @@ class StreamedEnvelopeTest {
 
     @Test
     void managedFieldsAreNotRead() {
-        IncomingReview in = codec.decode(Fixtures.body("046").getBytes(StandardCharsets.UTF_8), Phase.VALIDATE);
+        IncomingReview in = codec.decode(Fixtures.body("046").getBytes(StandardCharsets.UTF_8), Webhook.VALIDATE);
         assertTrue(in.review().object().getMetadata().getManagedFields().isEmpty());
         assertTrue(in.review().oldObject().getMetadata().getManagedFields().isEmpty());
         assertEquals("backend", in.review().object().getMetadata().getName());
@@ -75,8 +74,8 @@ class StreamedEnvelopeTest {
         String body = Fixtures.body("030").strip();
         byte[] repeated = (body.substring(0, body.length() - 2) + ",\"object\":null}}").getBytes(StandardCharsets.UTF_8);
         assertNotNull(streamed(repeated));
-        assertEquals("request.object and request.oldObject are both missing", codec.decode(repeated, Phase.VALIDATE).undecodable());
-        assertSame(repeated, Phase.VALIDATE, "object repeated as null");
+        assertEquals("request.object and request.oldObject are both missing", codec.decode(repeated, Webhook.VALIDATE).undecodable());
+        assertSame(repeated, Webhook.VALIDATE, "object repeated as null");
     }
 
     /** Seeded random damage to real requests: removed fields, wrong types, nulls, at every depth. */
@@ -91,7 +90,7 @@ class StreamedEnvelopeTest {
                 damage(tree, random);
             }
             byte[] body = tree.toString().getBytes(StandardCharsets.UTF_8);
-            assertSame(body, random.nextBoolean() ? Phase.VALIDATE : Phase.MUTATE, "run " + run + ": " + tree);
+            assertSame(body, random.nextBoolean() ? Webhook.VALIDATE : Webhook.MUTATE, "run " + run + ": " + tree);
         }
     }
 
@@ -149,14 +148,14 @@ class StreamedEnvelopeTest {
     private void assertStepsAside(String body) {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         assertNull(streamed(bytes), "should be left to the tree way: " + body);
-        assertSame(bytes, Phase.VALIDATE, body);
+        assertSame(bytes, Webhook.VALIDATE, body);
     }
 
     private StreamedEnvelope.Read streamed(byte[] body) {
         return StreamedEnvelope.read(codec.mapper(), body, AdmissionCodec::objectType);
     }
 
-    private void assertSame(byte[] body, Phase phase, String what) {
+    private void assertSame(byte[] body, Webhook phase, String what) {
         Object viaStream = outcome(() -> codec.decode(body, phase));
         Object viaTree = outcome(() -> codec.decodeTree(body, phase));
         assertEquals(viaTree, viaStream, what);

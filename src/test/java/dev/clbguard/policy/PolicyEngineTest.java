@@ -59,7 +59,7 @@ class PolicyEngineTest {
 
     @Test
     void aDenyingPolicyDenies() {
-        Decision d = PolicyEngine.evaluate(create(CLUSTER_IP, Phase.VALIDATE), set(new ElasticServiceTypes(), Mode.ENFORCE),
+        Decision d = PolicyEngine.evaluate(create(CLUSTER_IP, Origin.VALIDATING_CALL), set(new ElasticServiceTypes(), Mode.ENFORCE),
                 ELASTIC, FactsSource.NONE);
         assertFalse(d.allowed());
         assertEquals(Decision.Outcome.DENIED, d.outcomes().get(ElasticServiceTypes.ID));
@@ -71,13 +71,13 @@ class PolicyEngineTest {
         PolicySet.Bound[] bound = ids.stream()
                 .map(id -> new PolicySet.Bound(denying(id, Set.of()), PolicyConfig.defaults(id, Mode.ENFORCE)))
                 .toArray(PolicySet.Bound[]::new);
-        Decision d = PolicyEngine.evaluate(create(CLUSTER_IP, Phase.VALIDATE), set(bound), ELASTIC, FactsSource.NONE);
+        Decision d = PolicyEngine.evaluate(create(CLUSTER_IP, Origin.VALIDATING_CALL), set(bound), ELASTIC, FactsSource.NONE);
         assertEquals(ids, List.copyOf(d.outcomes().keySet()));
     }
 
     @Test
     void policiesAreSelectedByKind() {
-        Decision d = PolicyEngine.evaluate(create(ingress("web"), Phase.VALIDATE), set(new ElasticServiceTypes(), Mode.ENFORCE),
+        Decision d = PolicyEngine.evaluate(create(ingress("web"), Origin.VALIDATING_CALL), set(new ElasticServiceTypes(), Mode.ENFORCE),
                 ELASTIC, FactsSource.NONE);
         assertTrue(d.allowed());
         assertEquals(Map.of(), d.outcomes());
@@ -87,14 +87,14 @@ class PolicyEngineTest {
     void mutatingPoliciesRunOnlyAtMutateAndTheOthersNeverThere() {
         PolicySet both = set(new PolicySet.Bound(new ElasticServiceTypes(), PolicyConfig.defaults(ElasticServiceTypes.ID, Mode.ENFORCE)),
                 new PolicySet.Bound(new IngressClassDefault(), PolicyConfig.defaults(IngressClassDefault.ID, Mode.ENFORCE)));
-        Decision atMutate = PolicyEngine.evaluate(create(CLUSTER_IP, Phase.MUTATE), both, ELASTIC, FactsSource.NONE);
+        Decision atMutate = PolicyEngine.evaluate(create(CLUSTER_IP, Origin.MUTATING_CALL), both, ELASTIC, FactsSource.NONE);
         assertTrue(atMutate.allowed());
-        Decision ingressAtMutate = PolicyEngine.evaluate(create(ingress("web"), Phase.MUTATE), both, ELASTIC, FactsSource.NONE);
+        Decision ingressAtMutate = PolicyEngine.evaluate(create(ingress("web"), Origin.MUTATING_CALL), both, ELASTIC, FactsSource.NONE);
         assertEquals(1, ingressAtMutate.mutations().size());
         assertEquals(Decision.Outcome.PATCHED, ingressAtMutate.outcomes().get(IngressClassDefault.ID));
         // The mutation's message reaches the user as a warning (no silent mutation).
         assertEquals(1, ingressAtMutate.warnings().size());
-        Decision ingressAtValidate = PolicyEngine.evaluate(create(ingress("web"), Phase.VALIDATE), both, ELASTIC, FactsSource.NONE);
+        Decision ingressAtValidate = PolicyEngine.evaluate(create(ingress("web"), Origin.VALIDATING_CALL), both, ELASTIC, FactsSource.NONE);
         assertEquals(List.of(), ingressAtValidate.mutations());
         assertEquals(Map.of(), ingressAtValidate.outcomes());
     }
@@ -102,13 +102,13 @@ class PolicyEngineTest {
     @Test
     void exemptNamespacesAreSkipped() {
         Service sys = new ServiceBuilder(CLUSTER_IP).editMetadata().withNamespace("kube-system").endMetadata().build();
-        assertTrue(PolicyEngine.evaluate(create(sys, Phase.VALIDATE), set(new ElasticServiceTypes(), Mode.ENFORCE),
+        assertTrue(PolicyEngine.evaluate(create(sys, Origin.VALIDATING_CALL), set(new ElasticServiceTypes(), Mode.ENFORCE),
                 ELASTIC, FactsSource.NONE).allowed());
     }
 
     @Test
     void modeOffSkipsThePolicy() {
-        Decision d = PolicyEngine.evaluate(create(CLUSTER_IP, Phase.VALIDATE), set(new ElasticServiceTypes(), Mode.OFF),
+        Decision d = PolicyEngine.evaluate(create(CLUSTER_IP, Origin.VALIDATING_CALL), set(new ElasticServiceTypes(), Mode.OFF),
                 ELASTIC, FactsSource.NONE);
         assertTrue(d.allowed());
         assertEquals(Map.of(), d.outcomes());
@@ -116,7 +116,7 @@ class PolicyEngineTest {
 
     @Test
     void warnModeTurnsDenialsIntoWarnings() {
-        Decision d = PolicyEngine.evaluate(create(CLUSTER_IP, Phase.VALIDATE), set(new ElasticServiceTypes(), Mode.WARN),
+        Decision d = PolicyEngine.evaluate(create(CLUSTER_IP, Origin.VALIDATING_CALL), set(new ElasticServiceTypes(), Mode.WARN),
                 ELASTIC, FactsSource.NONE);
         assertTrue(d.allowed());
         assertEquals(1, d.warnings().size());
@@ -130,12 +130,12 @@ class PolicyEngineTest {
         Service terminating = new ServiceBuilder(CLUSTER_IP).editMetadata().withDeletionTimestamp("2026-01-01T00:00:00Z")
                 .endMetadata().build();
         ObjectReview finalizerRemoval = new ObjectReview(ResourceKind.SERVICE, Operation.UPDATE, terminating, CLUSTER_IP,
-                false, Phase.VALIDATE);
+                false, Origin.VALIDATING_CALL);
         assertEquals(Decision.ALLOW, PolicyEngine.evaluate(finalizerRemoval, s, ELASTIC, FactsSource.NONE));
-        ObjectReview delete = new ObjectReview(ResourceKind.SERVICE, Operation.DELETE, null, CLUSTER_IP, false, Phase.VALIDATE);
+        ObjectReview delete = new ObjectReview(ResourceKind.SERVICE, Operation.DELETE, null, CLUSTER_IP, false, Origin.VALIDATING_CALL);
         assertEquals(Decision.ALLOW, PolicyEngine.evaluate(delete, s, ELASTIC, FactsSource.NONE));
         // Sanity: the same policy does deny a live object.
-        assertFalse(PolicyEngine.evaluate(create(CLUSTER_IP, Phase.VALIDATE), s, ELASTIC, FactsSource.NONE).allowed());
+        assertFalse(PolicyEngine.evaluate(create(CLUSTER_IP, Origin.VALIDATING_CALL), s, ELASTIC, FactsSource.NONE).allowed());
     }
 
     @Test
@@ -155,7 +155,7 @@ class PolicyEngineTest {
             seen.add(c.facts().get("lb-cccccccc").getClass().getSimpleName());
             return List.of();
         });
-        Decision d = PolicyEngine.evaluate(create(lbService("api"), Phase.VALIDATE),
+        Decision d = PolicyEngine.evaluate(create(lbService("api"), Origin.VALIDATING_CALL),
                 set(new PolicySet.Bound(first, PolicyConfig.defaults("first", Mode.ENFORCE)),
                         new PolicySet.Bound(second, PolicyConfig.defaults("second", Mode.ENFORCE))),
                 ELASTIC, source);
@@ -169,7 +169,7 @@ class PolicyEngineTest {
         FactsSource failing = ids -> {
             throw new AssertionError("no lookup expected");
         };
-        assertFalse(PolicyEngine.evaluate(create(CLUSTER_IP, Phase.VALIDATE), set(new ElasticServiceTypes(), Mode.ENFORCE),
+        assertFalse(PolicyEngine.evaluate(create(CLUSTER_IP, Origin.VALIDATING_CALL), set(new ElasticServiceTypes(), Mode.ENFORCE),
                 ELASTIC, failing).allowed());
     }
 
@@ -184,7 +184,7 @@ class PolicyEngineTest {
         });
         PolicyConfig config = PolicyConfig.defaults(p.id(), mode).withLookupFailure(explicit);
         Service svc = lbService("api", TkeAnnotations.SERVICE_EXISTED_LBID, "lb-6swtxp1x");
-        ObjectReview review = new ObjectReview(ResourceKind.SERVICE, Operation.CREATE, svc, null, dryRun, Phase.VALIDATE);
+        ObjectReview review = new ObjectReview(ResourceKind.SERVICE, Operation.CREATE, svc, null, dryRun, Origin.VALIDATING_CALL);
         FactsSource timedOut = ids -> new ClbFacts(Map.of("lb-6swtxp1x", new ClbLookup.Unknown("lb-6swtxp1x", "timed out")));
         return PolicyEngine.evaluate(review, set(new PolicySet.Bound(p, config)), ELASTIC, timedOut);
     }
@@ -220,7 +220,7 @@ class PolicyEngineTest {
         Fake broken = new Fake("broken", Set.of(ResourceKind.SERVICE), false, Set.of(), (r, c) -> {
             throw new IllegalStateException("bug");
         });
-        Decision d = PolicyEngine.evaluate(create(CLUSTER_IP, Phase.VALIDATE),
+        Decision d = PolicyEngine.evaluate(create(CLUSTER_IP, Origin.VALIDATING_CALL),
                 set(new PolicySet.Bound(broken, PolicyConfig.defaults("broken", Mode.ENFORCE)),
                         new PolicySet.Bound(new ElasticServiceTypes(), PolicyConfig.defaults(ElasticServiceTypes.ID, Mode.ENFORCE))),
                 ELASTIC, FactsSource.NONE);
@@ -235,7 +235,7 @@ class PolicyEngineTest {
     void denyBeatsWarnAndBothAreKept() {
         Fake warner = new Fake("warner", Set.of(ResourceKind.SERVICE), false, Set.of(),
                 (r, c) -> List.of(Verdict.warn("warner", "warner: careful")));
-        Decision d = PolicyEngine.evaluate(create(CLUSTER_IP, Phase.VALIDATE),
+        Decision d = PolicyEngine.evaluate(create(CLUSTER_IP, Origin.VALIDATING_CALL),
                 set(new PolicySet.Bound(warner, PolicyConfig.defaults("warner", Mode.ENFORCE)),
                         new PolicySet.Bound(denying("denier", Set.of()), PolicyConfig.defaults("denier", Mode.ENFORCE))),
                 ELASTIC, FactsSource.NONE);

@@ -61,12 +61,12 @@ public final class PolicyTestKit {
         return obj instanceof Ingress ? ResourceKind.INGRESS : ResourceKind.SERVICE;
     }
 
-    public static ObjectReview create(HasMetadata obj, Phase phase) {
+    public static ObjectReview create(HasMetadata obj, Origin phase) {
         return new ObjectReview(kindOf(obj), Operation.CREATE, obj, null, false, phase);
     }
 
     public static ObjectReview update(HasMetadata old, HasMetadata obj) {
-        return new ObjectReview(kindOf(obj), Operation.UPDATE, obj, old, false, Phase.VALIDATE);
+        return new ObjectReview(kindOf(obj), Operation.UPDATE, obj, old, false, Origin.VALIDATING_CALL);
     }
 
     public static PolicyContext context(Policy p, ClusterProfile profile, Map<String, Object> params) {

@@ -1,5 +1,7 @@
 package dev.clbguard.reconcile;
 
+import dev.clbguard.kube.Leadership;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;

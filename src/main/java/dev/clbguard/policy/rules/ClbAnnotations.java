@@ -10,7 +10,7 @@ import java.util.function.Function;
 
 import dev.clbguard.policy.ObjectReview;
 import dev.clbguard.policy.Operation;
-import dev.clbguard.policy.Phase;
+import dev.clbguard.policy.Origin;
 import dev.clbguard.policy.Policy;
 import dev.clbguard.policy.PolicyConfig;
 import dev.clbguard.policy.PolicyContext;
@@ -194,7 +194,7 @@ public final class ClbAnnotations implements Policy {
     private static void controllerWritten(List<Verdict> out, ObjectReview review, PolicyContext ctx, String key,
             String inputKey) {
         String value = Meta.annotation(review.object(), key);
-        if (value == null || review.operation() != Operation.CREATE || review.phase() == Phase.AUDIT) {
+        if (value == null || review.operation() != Operation.CREATE || review.origin() == Origin.AUDIT) {
             return;
         }
         String message = ID + ": " + review.describe() + " sets " + key + "=" + TkeFormats.quote(value)

@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 
 import dev.clbguard.policy.ObjectReview;
 import dev.clbguard.policy.Operation;
-import dev.clbguard.policy.Phase;
+import dev.clbguard.policy.Origin;
 import dev.clbguard.policy.clb.ClbListener;
 import dev.clbguard.policy.tke.Meta;
 
@@ -44,7 +44,7 @@ final class ExistingClb {
             return Owner.FREE;
         }
         // The validating call of a CREATE carries a uid the API server has just minted: no CLB can carry it yet.
-        if (review.phase() == Phase.VALIDATE && review.operation() == Operation.CREATE) {
+        if (review.origin() == Origin.VALIDATING_CALL && review.operation() == Operation.CREATE) {
             return Owner.OTHER;
         }
         String uid = Meta.uid(review.object());

@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import dev.clbguard.policy.Mode;
 import dev.clbguard.policy.ObjectReview;
 import dev.clbguard.policy.Operation;
-import dev.clbguard.policy.Phase;
+import dev.clbguard.policy.Origin;
 import dev.clbguard.policy.PolicyConfig;
 import dev.clbguard.policy.ResourceKind;
 import dev.clbguard.policy.Verdict;
@@ -43,7 +43,7 @@ class ClbAnnotationsTest {
     private final ClbAnnotations policy = new ClbAnnotations();
 
     private List<Verdict> check(HasMetadata obj) {
-        return run(policy, create(obj, Phase.VALIDATE));
+        return run(policy, create(obj, Origin.VALIDATING_CALL));
     }
 
     /** The one denial for a Service/Ingress carrying one annotation. */
@@ -255,7 +255,7 @@ class ClbAnnotationsTest {
         assertEquals(Verdict.Effect.WARN, vs.get(0).effect());
         contains(vs.get(0), "sets " + TkeAnnotations.SERVICE_LOADBALANCE_ID + "='lb-6swtxp1x'", "only the controller writes",
                 TkeAnnotations.SERVICE_EXISTED_LBID);
-        assertEquals(Verdict.Effect.DENY, run(policy, create(svc, Phase.VALIDATE), ELASTIC,
+        assertEquals(Verdict.Effect.DENY, run(policy, create(svc, Origin.VALIDATING_CALL), ELASTIC,
                 Map.of("controllerAnnotations", "deny")).get(0).effect());
         var ing = ingress("web", TkeAnnotations.INGRESS_LOADBALANCE_ID, "whatever");
         assertEquals(Verdict.Effect.WARN, check(ing).get(0).effect());
@@ -269,7 +269,7 @@ class ClbAnnotationsTest {
         var ingAfter = ingress("web", TkeAnnotations.INGRESS_LOADBALANCE_ID, "lb-0g3v8r2m");
         assertEquals(List.of(), run(policy, update(ingress("web"), ingAfter)));
         // The audit sees persisted objects, on which the controller rightly wrote it.
-        var audit = new ObjectReview(ResourceKind.SERVICE, Operation.CREATE, after, null, false, Phase.AUDIT);
+        var audit = new ObjectReview(ResourceKind.SERVICE, Operation.CREATE, after, null, false, Origin.AUDIT);
         assertEquals(List.of(), run(policy, audit));
     }
 

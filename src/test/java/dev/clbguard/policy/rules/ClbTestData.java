@@ -9,7 +9,7 @@ import dev.clbguard.policy.ClusterProfile;
 import dev.clbguard.policy.Mode;
 import dev.clbguard.policy.ObjectReview;
 import dev.clbguard.policy.Operation;
-import dev.clbguard.policy.Phase;
+import dev.clbguard.policy.Origin;
 import dev.clbguard.policy.PolicyConfig;
 import dev.clbguard.policy.PolicyContext;
 import dev.clbguard.policy.ResourceKind;
@@ -86,17 +86,17 @@ final class ClbTestData {
     }
 
     static ObjectReview create(HasMetadata obj) {
-        return new ObjectReview(kind(obj), Operation.CREATE, obj, null, false, Phase.VALIDATE);
+        return new ObjectReview(kind(obj), Operation.CREATE, obj, null, false, Origin.VALIDATING_CALL);
     }
 
     static ObjectReview update(HasMetadata obj, HasMetadata old) {
-        return new ObjectReview(kind(obj), Operation.UPDATE, obj, old, false, Phase.VALIDATE);
+        return new ObjectReview(kind(obj), Operation.UPDATE, obj, old, false, Origin.VALIDATING_CALL);
     }
 
     /** A manifest checked by the offline validator: no uid. */
     static ObjectReview offline(HasMetadata obj) {
         obj.getMetadata().setUid(null);
-        return new ObjectReview(kind(obj), Operation.CREATE, obj, null, false, Phase.OFFLINE);
+        return new ObjectReview(kind(obj), Operation.CREATE, obj, null, false, Origin.MANIFEST);
     }
 
     static PolicyContext context(String policyId, ClbFacts facts) {

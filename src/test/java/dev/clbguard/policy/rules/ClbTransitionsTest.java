@@ -19,7 +19,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import dev.clbguard.policy.Mode;
-import dev.clbguard.policy.Phase;
+import dev.clbguard.policy.Origin;
 import dev.clbguard.policy.PolicyConfig;
 import dev.clbguard.policy.Verdict;
 import dev.clbguard.policy.tke.TkeAnnotations;
@@ -148,8 +148,8 @@ class ClbTransitionsTest {
 
     @Test
     void createIsNotATransition() {
-        assertEquals(List.of(), run(policy, create(lbService("api", LBID, "lb-6swtxp1x"), Phase.VALIDATE)));
-        assertEquals(List.of(), run(policy, create(ingress("web", TkeAnnotations.INGRESS_EXIST_LBID, "lb-0g3v8r2m"), Phase.OFFLINE)));
+        assertEquals(List.of(), run(policy, create(lbService("api", LBID, "lb-6swtxp1x"), Origin.VALIDATING_CALL)));
+        assertEquals(List.of(), run(policy, create(ingress("web", TkeAnnotations.INGRESS_EXIST_LBID, "lb-0g3v8r2m"), Origin.MANIFEST)));
     }
 
     @Test

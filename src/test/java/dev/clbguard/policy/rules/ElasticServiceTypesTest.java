@@ -18,7 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.clbguard.policy.Mode;
-import dev.clbguard.policy.Phase;
+import dev.clbguard.policy.Origin;
 import dev.clbguard.policy.PolicyConfig;
 import dev.clbguard.policy.Verdict;
 
@@ -28,7 +28,7 @@ class ElasticServiceTypesTest {
 
     @Test
     void mutatingCallSeesNoClusterIpYetAndThatIsNotHeadless() {
-        List<Verdict> vs = run(policy, create(service("backend", "ClusterIP", null), Phase.MUTATE));
+        List<Verdict> vs = run(policy, create(service("backend", "ClusterIP", null), Origin.MUTATING_CALL));
         assertEquals(1, vs.size());
         assertEquals(Verdict.Effect.DENY, vs.get(0).effect());
         assertTrue(vs.get(0).message().startsWith("elastic-service-types: Service shop/backend "), vs.get(0).message());
@@ -38,14 +38,14 @@ class ElasticServiceTypesTest {
 
     @Test
     void validatingCallSeesTheAllocatedAddressAndThatIsNotHeadless() {
-        List<Verdict> vs = run(policy, create(service("backend", "ClusterIP", "10.0.0.230"), Phase.VALIDATE));
+        List<Verdict> vs = run(policy, create(service("backend", "ClusterIP", "10.0.0.230"), Origin.VALIDATING_CALL));
         assertEquals(Verdict.Effect.DENY, vs.get(0).effect());
         assertTrue(vs.get(0).message().contains("spec.clusterIP=10.0.0.230"), vs.get(0).message());
     }
 
     @Test
     void offlineManifestWithoutTypeOrClusterIpIsNotHeadless() {
-        List<Verdict> vs = run(policy, create(service("backend", null, null), Phase.OFFLINE));
+        List<Verdict> vs = run(policy, create(service("backend", null, null), Origin.MANIFEST));
         assertEquals(Verdict.Effect.DENY, vs.get(0).effect());
     }
 
@@ -53,12 +53,12 @@ class ElasticServiceTypesTest {
     @ValueSource(strings = {"none", "NONE", "", " None"})
     void onlyTheLiteralNoneIsHeadless(String clusterIP) {
         assertEquals(Verdict.Effect.DENY,
-                run(policy, create(service("db", "ClusterIP", clusterIP), Phase.VALIDATE)).get(0).effect());
+                run(policy, create(service("db", "ClusterIP", clusterIP), Origin.VALIDATING_CALL)).get(0).effect());
     }
 
     @Test
     void headlessClusterIpIsAllowedInEveryPhase() {
-        for (Phase phase : Phase.values()) {
+        for (Origin phase : Origin.values()) {
             assertEquals(List.of(), run(policy, create(service("db", "ClusterIP", "None"), phase)), phase.name());
             assertEquals(List.of(), run(policy, create(service("db", null, "None"), phase)), phase.name());
         }
@@ -67,12 +67,12 @@ class ElasticServiceTypesTest {
     @ParameterizedTest
     @ValueSource(strings = {"LoadBalancer", "ExternalName"})
     void loadBalancerAndExternalNameAreAllowed(String type) {
-        assertEquals(List.of(), run(policy, create(service("x", type, null), Phase.VALIDATE)));
+        assertEquals(List.of(), run(policy, create(service("x", type, null), Origin.VALIDATING_CALL)));
     }
 
     @Test
     void nodePortIsDeniedByDefaultAndAllowedByParameter() {
-        var review = create(service("backend-np", "NodePort", "10.0.0.9"), Phase.VALIDATE);
+        var review = create(service("backend-np", "NodePort", "10.0.0.9"), Origin.VALIDATING_CALL);
         List<Verdict> vs = run(policy, review);
         assertEquals(Verdict.Effect.DENY, vs.get(0).effect());
         assertTrue(vs.get(0).message().contains("NodePort"), vs.get(0).message());
@@ -81,9 +81,9 @@ class ElasticServiceTypesTest {
 
     @Test
     void nothingIsCheckedOnANonElasticCluster() {
-        assertEquals(List.of(), run(policy, create(service("backend", "ClusterIP", "10.0.0.230"), Phase.VALIDATE),
+        assertEquals(List.of(), run(policy, create(service("backend", "ClusterIP", "10.0.0.230"), Origin.VALIDATING_CALL),
                 CLASSIC, Map.of()));
-        assertEquals(List.of(), run(policy, create(service("np", "NodePort", "10.0.0.9"), Phase.VALIDATE),
+        assertEquals(List.of(), run(policy, create(service("np", "NodePort", "10.0.0.9"), Origin.VALIDATING_CALL),
                 CLASSIC, Map.of()));
     }
 

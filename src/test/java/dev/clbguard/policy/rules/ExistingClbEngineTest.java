@@ -25,7 +25,7 @@ import dev.clbguard.policy.LookupFailure;
 import dev.clbguard.policy.Mode;
 import dev.clbguard.policy.ObjectReview;
 import dev.clbguard.policy.Operation;
-import dev.clbguard.policy.Phase;
+import dev.clbguard.policy.Origin;
 import dev.clbguard.policy.PolicyCatalog;
 import dev.clbguard.policy.PolicyConfig;
 import dev.clbguard.policy.PolicyEngine;
@@ -67,7 +67,7 @@ class ExistingClbEngineTest {
 
     private static ObjectReview validate(HasMetadata obj, boolean dryRun) {
         ResourceKind kind = obj.getKind().equals("Service") ? ResourceKind.SERVICE : ResourceKind.INGRESS;
-        return new ObjectReview(kind, Operation.CREATE, obj, null, dryRun, Phase.VALIDATE);
+        return new ObjectReview(kind, Operation.CREATE, obj, null, dryRun, Origin.VALIDATING_CALL);
     }
 
     @Test
@@ -124,7 +124,7 @@ class ExistingClbEngineTest {
     void theMutatingCallNeverLooksUp() {
         Recorder cloud = new Recorder(Map.of());
         ObjectReview mutate = new ObjectReview(ResourceKind.SERVICE, Operation.CREATE, service("lb-6swtxp1x", Map.of()), null,
-                false, Phase.MUTATE);
+                false, Origin.MUTATING_CALL);
         assertTrue(PolicyEngine.evaluate(mutate, set(enforce(ServiceExistingClb.ID)), PROFILE, cloud).allowed());
         assertEquals(List.of(), cloud.calls);
     }

@@ -17,7 +17,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import dev.clbguard.policy.Mode;
-import dev.clbguard.policy.Phase;
+import dev.clbguard.policy.Origin;
 import dev.clbguard.policy.PolicyConfig;
 import dev.clbguard.policy.Verdict;
 import dev.clbguard.policy.tke.TkeAnnotations;
@@ -35,7 +35,7 @@ class IngressClassDefaultTest {
     @Test
     void anIngressWithoutClassGetsTheDefaultClassAnnotation() {
         Ingress ing = ingress("storefront");
-        List<Verdict> vs = run(policy, create(ing, Phase.MUTATE));
+        List<Verdict> vs = run(policy, create(ing, Origin.MUTATING_CALL));
         assertEquals(1, vs.size());
         Verdict v = vs.get(0);
         assertEquals(Verdict.Effect.MUTATE, v.effect());
@@ -44,7 +44,7 @@ class IngressClassDefaultTest {
         assertEquals("qcloud", ing.getMetadata().getAnnotations().get(TkeAnnotations.INGRESS_CLASS));
         assertNull(ing.getSpec().getIngressClassName());
         // Idempotent: reinvocation finds the class and does nothing.
-        assertEquals(List.of(), run(policy, create(ing, Phase.MUTATE)));
+        assertEquals(List.of(), run(policy, create(ing, Origin.MUTATING_CALL)));
     }
 
     @Test
@@ -52,14 +52,14 @@ class IngressClassDefaultTest {
         var profile = new dev.clbguard.policy.ClusterProfile(CLASSIC.clusterId(), CLASSIC.region(), CLASSIC.vpcId(),
                 false, CLASSIC.ownerUin(), "qcloud-internal");
         Ingress ing = ingress("storefront");
-        run(policy, create(ing, Phase.MUTATE), profile, Map.of()).get(0).mutation().accept(ing);
+        run(policy, create(ing, Origin.MUTATING_CALL), profile, Map.of()).get(0).mutation().accept(ing);
         assertEquals("qcloud-internal", ing.getMetadata().getAnnotations().get(TkeAnnotations.INGRESS_CLASS));
     }
 
     @Test
     void targetFieldSetsIngressClassNameInstead() {
         Ingress ing = ingress("storefront");
-        List<Verdict> vs = run(policy, create(ing, Phase.MUTATE), CLASSIC, Map.of("target", "field"));
+        List<Verdict> vs = run(policy, create(ing, Origin.MUTATING_CALL), CLASSIC, Map.of("target", "field"));
         vs.get(0).mutation().accept(ing);
         assertEquals("qcloud", ing.getSpec().getIngressClassName());
         assertNull(ing.getMetadata().getAnnotations().get(TkeAnnotations.INGRESS_CLASS));
@@ -68,14 +68,14 @@ class IngressClassDefaultTest {
     @Test
     void neverAddsTheAnnotationWhenIngressClassNameIsSet() {
         Ingress ing = ingressBuilder("docs", "docs.example.com").editSpec().withIngressClassName("qcloud").endSpec().build();
-        assertEquals(List.of(), run(policy, create(ing, Phase.MUTATE)));
+        assertEquals(List.of(), run(policy, create(ing, Origin.MUTATING_CALL)));
         Ingress other = ingressBuilder("docs", "docs.example.com").editSpec().withIngressClassName("nginx").endSpec().build();
-        assertEquals(List.of(), run(policy, create(other, Phase.MUTATE)));
+        assertEquals(List.of(), run(policy, create(other, Origin.MUTATING_CALL)));
     }
 
     @Test
     void leavesADeclaredClassAlone() {
-        assertEquals(List.of(), run(policy, create(ingress("admin", TkeAnnotations.INGRESS_CLASS, "nginx"), Phase.MUTATE)));
+        assertEquals(List.of(), run(policy, create(ingress("admin", TkeAnnotations.INGRESS_CLASS, "nginx"), Origin.MUTATING_CALL)));
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.clbguard.config;
+package dev.clbguard.kube;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 

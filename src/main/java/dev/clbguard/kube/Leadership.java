@@ -1,4 +1,4 @@
-package dev.clbguard.reconcile;
+package dev.clbguard.kube;
 
 import java.util.List;
 import java.util.UUID;
@@ -31,7 +31,7 @@ public class Leadership {
     private static final Logger LOG = Logger.getLogger(Leadership.class);
 
     @Inject
-    ReconcilerSettings settings;
+    LeaseSettings lease;
     @Inject
     WebhookSettings webhook;
     @Inject
@@ -52,7 +52,7 @@ public class Leadership {
     public synchronized void join(Consumer<Boolean> listener) {
         listeners.add(listener);
         if (election == null && !closed) {
-            identity = settings.lease().identity().orElseGet(() -> System.getenv().getOrDefault("HOSTNAME",
+            identity = lease.identity().orElseGet(() -> System.getenv().getOrDefault("HOSTNAME",
                     "clbguard-" + UUID.randomUUID().toString().substring(0, 8)));
             run();
         } else if (leader) {
@@ -68,7 +68,6 @@ public class Leadership {
         if (closed) {
             return;
         }
-        var lease = settings.lease();
         String ns = lease.namespace().orElse(webhook.namespace());
         election = client.get().leaderElector().withConfig(new LeaderElectionConfigBuilder()
                 .withName(lease.name())

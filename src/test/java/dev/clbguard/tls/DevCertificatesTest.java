@@ -1,4 +1,4 @@
-package dev.clbguard.config;
+package dev.clbguard.tls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

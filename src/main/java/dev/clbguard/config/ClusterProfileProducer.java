@@ -7,7 +7,7 @@ import jakarta.inject.Singleton;
 
 /** Turns settings into the pure {@link ClusterProfile} that policies read. */
 @ApplicationScoped
-public class Profiles {
+public class ClusterProfileProducer {
 
     @Produces
     @Singleton

@@ -1,4 +1,4 @@
-package dev.clbguard.reconcile;
+package dev.clbguard.kube;
 
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;

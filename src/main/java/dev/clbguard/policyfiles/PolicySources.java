@@ -1,4 +1,4 @@
-package dev.clbguard.config;
+package dev.clbguard.policyfiles;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

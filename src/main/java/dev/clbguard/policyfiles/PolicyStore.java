@@ -1,4 +1,8 @@
-package dev.clbguard.config;
+package dev.clbguard.policyfiles;
+
+import dev.clbguard.config.WebhookSettings;
+
+import dev.clbguard.config.PolicySettings;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.clbguard.config;
+package dev.clbguard.tls;
 
 import java.io.IOException;
 import java.io.InputStream;
