@@ -16,7 +16,7 @@ import com.tencentcloudapi.common.Credential;
 import dev.clbguard.emulator.ClbEmulator;
 import dev.clbguard.facts.FactsCache;
 import dev.clbguard.facts.TencentClb;
-import dev.clbguard.policy.clb.ClbInfo;
+import dev.clbguard.clbapi.ClbStateFile;
 import dev.clbguard.policy.clb.ClbLookup;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -32,9 +32,9 @@ public final class FactsCacheBench {
         int rate = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int ids = args.length > 1 ? Integer.parseInt(args[1]) : 200;
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 30;
-        List<ClbInfo> seed = new ArrayList<>();
+        List<ClbStateFile.Lb> seed = new ArrayList<>();
         for (int i = 0; i < ids; i++) {
-            seed.add(new ClbInfo(id(i), "lb" + i, "OPEN", 1, "vpc-4f8q2w1e", null, List.of(), null, null));
+            seed.add(new ClbStateFile.Lb(id(i), "lb" + i, "OPEN", 1, "vpc-4f8q2w1e", null, List.of(), null, null));
         }
         ClbEmulator.Options eo = new ClbEmulator.Options(0, "AKIDbench000000000000000000000000", "bench-key", 20,
                 Duration.ZERO, Duration.ofMillis(200), Duration.ofMinutes(5));

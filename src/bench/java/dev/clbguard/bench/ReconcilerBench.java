@@ -14,7 +14,7 @@ import com.tencentcloudapi.common.Credential;
 import dev.clbguard.emulator.ClbEmulator;
 import dev.clbguard.facts.TencentClb;
 import dev.clbguard.policy.ClusterProfile;
-import dev.clbguard.policy.clb.ClbInfo;
+import dev.clbguard.clbapi.ClbStateFile;
 import dev.clbguard.policy.tke.TkeTags;
 import dev.clbguard.reconcile.ReconcileLoop;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
@@ -79,7 +79,7 @@ public final class ReconcilerBench {
             Map<String, Long> allCalls = new java.util.TreeMap<>(emulator.calls());
             loop.stop();
 
-            List<ClbInfo> left = emulator.loadBalancers();
+            List<ClbStateFile.Lb> left = emulator.loadBalancers();
             long taggedLeft = left.stream().filter(c -> PROFILE.clusterId().equals(c.tag(TkeTags.CLUSTER_ID))).count();
             // Each Ingress needs at least one CreateLoadBalancer, DescribeTaskStatus and DescribeLoadBalancers to
             // converge, and one DeleteLoadBalancer to go: at 20/s per action, n/20 seconds per phase at best.

@@ -3,13 +3,16 @@ package dev.clbguard.cli;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.ServiceLoader;
+
+import dev.clbguard.launch.Subcommand;
 
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
 /**
  * The jar's entry point: {@code validate ...} runs the offline validator as plain Java (no HTTP server, no CDI,
- * no Quarkus start-up); anything else starts the server. Dev mode and tests start Quarkus without calling this.
+ * no Quarkus start-up), as does a {@link Subcommand} the build registers; anything else starts the server. Dev mode and tests start Quarkus without calling this.
  */
 @QuarkusMain
 public final class Main {
@@ -24,6 +27,13 @@ public final class Main {
             int code = ValidateCommand.execute(Arrays.copyOfRange(args, 1, args.length), System.in, out, err,
                     System.getenv(), System.getProperties());
             System.exit(code);
+        }
+        if (args.length > 0) {
+            for (Subcommand c : ServiceLoader.load(Subcommand.class)) {
+                if (c.name().equals(args[0])) {
+                    System.exit(c.run(Arrays.copyOfRange(args, 1, args.length)));
+                }
+            }
         }
         Quarkus.run(args);
     }

@@ -23,7 +23,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.clbguard.policy.clb.ClbInfo;
+import dev.clbguard.clbapi.ClbStateFile;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -34,31 +34,35 @@ import io.vertx.core.http.HttpServerRequest;
  * A Tencent Cloud API v3 server for the CLB and Tag actions clbguard uses, on 127.0.0.1, so that the real SDK
  * classes are exercised over real HTTP: TC3-HMAC-SHA256 signatures checked against one key pair, clock skew,
  * the {"Response":…} envelope, per-action rate limits, and test hooks for latency, failures and call counts.
- * Plain Java: the CLI and tests construct it directly; {@code EmulatorProducer} wraps it for CDI.
+ * {@code GET /emulator/load-balancers} answers its {@link State}. Plain Java: tests, benchmarks and
+ * {@link EmulatorCommand} construct it directly; {@code EmulatorProducer} wraps it for CDI in builds that are not prod.
  */
 public final class ClbEmulator implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ClbEmulator.class);
     private static final Pattern AUTH = Pattern.compile(
             "TC3-HMAC-SHA256 Credential=([^/]+)/(\\d{4}-\\d{2}-\\d{2})/([^/]+)/tc3_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})");
+    /** Where the emulator's own server, and the main HTTP server of a build that is not prod, show {@link #state()}. */
+    public static final String STATE_PATH = "/emulator/load-balancers";
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
 
     /** Settings of one emulator; {@code rateLimit} 0 means unlimited. */
     public record Options(int port, String secretId, String secretKey, int rateLimit, Duration latency,
             Duration taskDuration, Duration maxClockSkew) {
 
+        /** The key pair an emulator checks signatures against unless told otherwise: fixed, and no secret. */
+        public static final String SECRET_ID = "AKIDemulator0000000000000000000000";
+        public static final String SECRET_KEY = "emulator-secret-key-not-a-real-one";
+
         public static Options forTests() {
             return new Options(0, "AKIDtest0000000000000000000000000", "test-secret-key", 0, Duration.ZERO,
                     Duration.ofMillis(50), Duration.ofMinutes(5));
         }
 
-        public Options withRateLimit(int perSecond) {
-            return new Options(port, secretId, secretKey, perSecond, latency, taskDuration, maxClockSkew);
-        }
     }
 
     private final Options options;
-    private final List<ClbInfo> seed;
+    private final List<ClbStateFile.Lb> seed;
     private final Vertx vertx;
     private final boolean ownVertx;
     private final ObjectMapper json = new ObjectMapper();
@@ -74,7 +78,7 @@ public final class ClbEmulator implements AutoCloseable {
     }
 
     /** @param vertx the Vert.x to run on, or null to create (and later close) an own instance */
-    public ClbEmulator(Options options, Collection<ClbInfo> seed, Vertx vertx) {
+    public ClbEmulator(Options options, Collection<ClbStateFile.Lb> seed, Vertx vertx) {
         this.options = options;
         this.seed = List.copyOf(seed);
         this.ownVertx = vertx == null;
@@ -157,8 +161,23 @@ public final class ClbEmulator implements AutoCloseable {
     }
 
     /** The CLBs as they are now (tasks that are due applied). */
-    public List<ClbInfo> loadBalancers() {
+    public List<ClbStateFile.Lb> loadBalancers() {
         return state.snapshot();
+    }
+
+    /** The CLBs with their status (0 creating, 1 normal) and the calls per action since start or reset. */
+    public record State(List<StateLb> loadBalancers, Map<String, Long> calls) {
+    }
+
+    public record StateLb(String id, String name, String type, int forward, String vpcId, String subnetId,
+            List<String> vips, Map<String, String> tags, List<ClbStateFile.Listener> listeners, int status) {
+    }
+
+    public State state() {
+        Map<String, Integer> statuses = statuses();
+        List<StateLb> lbs = loadBalancers().stream().map(c -> new StateLb(c.id(), c.name(), c.type(), c.forward(),
+                c.vpcId(), c.subnetId(), c.vips(), c.tags(), c.listeners(), statuses.getOrDefault(c.id(), 1))).toList();
+        return new State(lbs, calls());
     }
 
     /** Status per CLB id: 0 creating, 1 normal. */
@@ -178,6 +197,10 @@ public final class ClbEmulator implements AutoCloseable {
     }
 
     private void serve(HttpServerRequest req) {
+        if (req.method() == HttpMethod.GET && STATE_PATH.equals(req.path())) {
+            req.response().putHeader("Content-Type", "application/json").end(json.valueToTree(state()).toString());
+            return;
+        }
         req.body().onComplete(ar -> {
             String requestId = UUID.randomUUID().toString();
             if (ar.failed()) {

@@ -6,11 +6,17 @@ import java.util.Optional;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** The CLB API emulator, used when clbguard.cloud.mode=emulator (dev and test). */
+/** The CLB API emulator, used when clbguard.cloud.mode=emulator (dev, test and bench builds, never prod). */
 @ConfigMapping(prefix = "clbguard.emulator")
 public interface EmulatorSettings {
 
-    /** CLB state file (ClbSeed format): a file path, or a classpath resource. Empty: no CLBs. */
+    /**
+     * host:port of an emulator running as a process of its own ({@code java -jar … emulator --port N}): the SDK
+     * talks to it and none is started here, so that the server can be killed while the cloud's state survives.
+     */
+    Optional<String> endpoint();
+
+    /** CLB state file (ClbStateFile format): a file path, or a classpath resource. Empty: no CLBs. */
     Optional<String> seed();
 
     /** Port on 127.0.0.1; 0 picks a free one. */
@@ -18,10 +24,10 @@ public interface EmulatorSettings {
     int port();
 
     /** The key pair the emulator checks signatures against (and the SDK adapter signs with in emulator mode). */
-    @WithDefault("AKIDemulator0000000000000000000000")
+    @WithDefault(ClbEmulator.Options.SECRET_ID)
     String secretId();
 
-    @WithDefault("emulator-secret-key-not-a-real-one")
+    @WithDefault(ClbEmulator.Options.SECRET_KEY)
     String secretKey();
 
     /** Requests per second per action before RequestLimitExceeded; 0 = unlimited. */

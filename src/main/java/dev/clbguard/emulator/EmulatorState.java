@@ -18,8 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.clbguard.policy.clb.ClbInfo;
-import dev.clbguard.policy.clb.ClbListener;
+import dev.clbguard.clbapi.ClbStateFile;
 
 /**
  * The emulated CLBs of one account and what the CLB (2018-03-17) and Tag (2018-08-13) actions do to them.
@@ -43,7 +42,7 @@ final class EmulatorState {
     private final Map<String, ObjectNode> createdByToken = new HashMap<>();
     private int nextVip = 1;
 
-    EmulatorState(ObjectMapper json, LongSupplier clockMillis, long taskMillis, Collection<ClbInfo> seed) {
+    EmulatorState(ObjectMapper json, LongSupplier clockMillis, long taskMillis, Collection<ClbStateFile.Lb> seed) {
         this.json = json;
         this.clock = clockMillis;
         this.taskMillis = taskMillis;
@@ -56,10 +55,10 @@ final class EmulatorState {
         int forward, status = 1;
         List<String> vips;
         Map<String, String> tags = new LinkedHashMap<>();
-        List<ClbListener> listeners = new ArrayList<>();
+        List<ClbStateFile.Listener> listeners = new ArrayList<>();
         String busyWith;
 
-        static Lb of(ClbInfo c) {
+        static Lb of(ClbStateFile.Lb c) {
             Lb lb = new Lb();
             lb.id = c.id();
             lb.name = c.name();
@@ -73,8 +72,8 @@ final class EmulatorState {
             return lb;
         }
 
-        ClbInfo toInfo() {
-            return new ClbInfo(id, name, type, forward, vpcId, subnetId, vips, tags, listeners);
+        ClbStateFile.Lb toInfo() {
+            return new ClbStateFile.Lb(id, name, type, forward, vpcId, subnetId, vips, tags, listeners);
         }
     }
 
@@ -101,7 +100,7 @@ final class EmulatorState {
         };
     }
 
-    synchronized List<ClbInfo> snapshot() {
+    synchronized List<ClbStateFile.Lb> snapshot() {
         finishTasks();
         return lbs.values().stream().map(Lb::toInfo).toList();
     }
@@ -188,7 +187,7 @@ final class EmulatorState {
         String protocol = req.path("Protocol").asText(null);
         long port = req.path("Port").asLong(-1);
         ArrayNode set = json.createArrayNode();
-        for (ClbListener l : lb.listeners) {
+        for (ClbStateFile.Listener l : lb.listeners) {
             if ((only.isEmpty() || only.contains(l.id())) && (protocol == null || protocol.equals(l.protocol()))
                     && (port < 0 || port == l.port())) {
                 set.addObject().put("ListenerId", l.id()).put("ListenerName", l.name()).put("Protocol", l.protocol())

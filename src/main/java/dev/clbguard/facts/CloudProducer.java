@@ -2,8 +2,8 @@ package dev.clbguard.facts;
 
 import com.tencentcloudapi.common.Credential;
 
+import dev.clbguard.clbapi.ApiEndpoint;
 import dev.clbguard.config.ClusterSettings;
-import dev.clbguard.emulator.ClbEmulator;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.configuration.ConfigUtils;
 import io.quarkus.runtime.StartupEvent;
@@ -15,21 +15,27 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
 /**
- * CDI wiring of the SDK adapter ({@link ClbCloud}) and the facts cache ({@link ClbDirectory}), pointed at Tencent
- * Cloud or at the emulator by {@code clbguard.cloud.mode}.
+ * CDI wiring of the SDK adapter ({@link ClbCloud}) and the facts cache ({@link ClbDirectory}), pointed by
+ * {@code clbguard.cloud.mode} at Tencent Cloud or at the {@link ApiEndpoint} some other bean serves (only builds
+ * that are not prod have one).
  */
 @ApplicationScoped
 public class CloudProducer {
 
     @Produces
     @Singleton
-    TencentClb tencentClb(CloudSettings cloud, ClusterSettings cluster, Instance<ClbEmulator> emulator, MeterRegistry meters) {
-        if (cloud.mode() == CloudSettings.Mode.EMULATOR) {
-            ClbEmulator e = emulator.get();
-            return new TencentClb(new Credential(e.secretId(), e.secretKey()), options(cloud, cluster, e.endpoint(), e.endpoint(), true), meters);
+    TencentClb tencentClb(CloudSettings cloud, ClusterSettings cluster, Instance<ApiEndpoint> endpoint, MeterRegistry meters) {
+        if (cloud.mode() == CloudSettings.Mode.TENCENT) {
+            return new TencentClb(CloudCredentials.fromEnvironment(System.getenv()),
+                    options(cloud, cluster, cloud.endpoint().orElse(null), cloud.tagEndpoint().orElse(null), false), meters);
         }
-        return new TencentClb(CloudCredentials.fromEnvironment(System.getenv()),
-                options(cloud, cluster, cloud.endpoint().orElse(null), cloud.tagEndpoint().orElse(null), false), meters);
+        if (!endpoint.isResolvable()) {
+            throw new IllegalStateException("clbguard.cloud.mode=" + cloud.mode().name().toLowerCase()
+                    + " needs a build with the CLB API emulator (./mvnw package -Dquarkus.profile=bench); a prod build talks"
+                    + " to Tencent Cloud only: set clbguard.cloud.mode=tencent");
+        }
+        ApiEndpoint e = endpoint.get();
+        return new TencentClb(new Credential(e.secretId(), e.secretKey()), options(cloud, cluster, e.host(), e.host(), true), meters);
     }
 
     private static TencentClb.Options options(CloudSettings cloud, ClusterSettings cluster, String clb, String tag, boolean http) {
@@ -49,12 +55,12 @@ public class CloudProducer {
 
     /**
      * Fail at start, not at the first admission: the prod profile must talk to Tencent Cloud, with credentials.
-     * A packaged jar run with another profile (the admission benchmark's {@code bench}) may use the emulator.
+     * A packaged bench build run with another profile may use the emulator.
      */
     void check(@Observes StartupEvent ev, CloudSettings cloud, Instance<TencentClb> adapter) {
         if (ConfigUtils.isProfileActive("prod") && cloud.mode() != CloudSettings.Mode.TENCENT) {
             throw new IllegalStateException("clbguard.cloud.mode must be tencent in the prod profile, not " + cloud.mode());
         }
-        adapter.get(); // builds credentials (tencent) or starts the emulator (emulator)
+        adapter.get(); // builds credentials (tencent), or connects to the emulator
     }
 }

@@ -16,7 +16,7 @@ public interface CloudSettings {
     enum Mode {
         /** The real Tencent Cloud API through the SDK. */
         TENCENT,
-        /** The in-process CLB API emulator, still through the SDK over HTTP. */
+        /** A CLB API emulator (builds that are not prod only), still through the SDK over HTTP. */
         EMULATOR
     }
 

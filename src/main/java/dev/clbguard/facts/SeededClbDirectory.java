@@ -1,8 +1,5 @@
 package dev.clbguard.facts;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -10,17 +7,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.clbguard.clbapi.ClbStateFile;
 import dev.clbguard.policy.clb.ClbFacts;
 import dev.clbguard.policy.clb.ClbInfo;
+import dev.clbguard.policy.clb.ClbListener;
 import dev.clbguard.policy.clb.ClbLookup;
 
 /**
- * A {@link ClbDirectory} answered from a fixed list of CLBs, e.g. a CLB state file ({@link ClbSeed}): what the
- * offline validator's {@code --clb-state} uses. An id not in the list is Missing, as the cloud would say.
+ * A {@link ClbDirectory} answered from a fixed list of CLBs, e.g. a {@link ClbStateFile}: what the offline
+ * validator's {@code --clb-state} uses, with no API server in between. An id not in the list is Missing, as the
+ * cloud would say.
  */
 public final class SeededClbDirectory implements ClbDirectory {
 
-    private static final long MAX_FILE_BYTES = 16L * 1024 * 1024;
     private final Map<String, ClbInfo> byId = new LinkedHashMap<>();
 
     public SeededClbDirectory(List<ClbInfo> clbs) {
@@ -29,17 +28,12 @@ public final class SeededClbDirectory implements ClbDirectory {
 
     /** Reads a CLB state file; throws IllegalArgumentException naming the file and the problem. */
     public static SeededClbDirectory read(Path file) {
-        String text;
-        try {
-            if (Files.size(file) > MAX_FILE_BYTES) {
-                throw new IllegalArgumentException(file + ": larger than 16 MiB");
-            }
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalArgumentException(file + ": cannot be read (" + e.getClass().getSimpleName() + ": "
-                    + e.getMessage() + ")");
-        }
-        return new SeededClbDirectory(ClbSeed.parse(text, file.toString()));
+        return new SeededClbDirectory(ClbStateFile.read(file).stream().map(SeededClbDirectory::info).toList());
+    }
+
+    static ClbInfo info(ClbStateFile.Lb lb) {
+        return new ClbInfo(lb.id(), lb.name(), lb.type(), lb.forward(), lb.vpcId(), lb.subnetId(), lb.vips(), lb.tags(),
+                lb.listeners().stream().map(l -> new ClbListener(l.id(), l.name(), l.protocol(), l.port())).toList());
     }
 
     public int size() {

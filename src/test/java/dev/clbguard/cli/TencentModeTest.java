@@ -12,7 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import dev.clbguard.emulator.ClbEmulator;
-import dev.clbguard.facts.ClbSeed;
+import dev.clbguard.clbapi.ClbStateFile;
 
 /**
  * Without --clb-state or --offline the command asks the Tencent Cloud API through the SDK adapter: pointed at the
@@ -26,7 +26,7 @@ class TencentModeTest {
     @Test
     void sdkAgainstTheEmulatorAgreesWithTheStateFile() throws Exception {
         try (ClbEmulator emulator = new ClbEmulator(ClbEmulator.Options.forTests(),
-                ClbSeed.parse(Files.readString(Path.of(SEED)), SEED), null).start()) {
+                ClbStateFile.parse(Files.readString(Path.of(SEED)), SEED), null).start()) {
             Map<String, String> env = new HashMap<>(ValidateCommandTest.ENV_PROFILE);
             env.put("CLBGUARD_CLUSTER_OWNER_UIN", "100012345678");
             env.put("TENCENTCLOUD_SECRET_ID", emulator.secretId());

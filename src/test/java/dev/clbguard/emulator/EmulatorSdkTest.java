@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import com.tencentcloudapi.common.Credential;
 
 import dev.clbguard.facts.ClbCloud;
-import dev.clbguard.facts.ClbSeed;
+import dev.clbguard.clbapi.ClbStateFile;
 import dev.clbguard.facts.CloudException;
 import dev.clbguard.facts.TencentClb;
 import dev.clbguard.policy.clb.ClbInfo;
@@ -56,7 +56,7 @@ class EmulatorSdkTest {
         // tasks long enough to be seen running even on a loaded machine
         ClbEmulator.Options o = ClbEmulator.Options.forTests();
         o = new ClbEmulator.Options(0, o.secretId(), o.secretKey(), 0, Duration.ZERO, Duration.ofMillis(TASK_MS), o.maxClockSkew());
-        emulator = new ClbEmulator(o, ClbSeed.parse(SEED, "test"), null).start();
+        emulator = new ClbEmulator(o, ClbStateFile.parse(SEED, "test"), null).start();
         cloud = adapter(emulator.secretKey(), 8);
     }
 

@@ -21,6 +21,7 @@ import com.tencentcloudapi.common.Credential;
 
 import dev.clbguard.emulator.ClbEmulator;
 import dev.clbguard.policy.clb.ClbFacts;
+import dev.clbguard.clbapi.ClbStateFile;
 import dev.clbguard.policy.clb.ClbInfo;
 import dev.clbguard.policy.clb.ClbLookup;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -37,9 +38,9 @@ class FactsCacheTest {
 
     @BeforeEach
     void start() {
-        List<ClbInfo> seed = new ArrayList<>();
+        List<ClbStateFile.Lb> seed = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
-            seed.add(new ClbInfo(id(i), "lb" + i, "OPEN", 1, "vpc-4f8q2w1e", null, List.of("203.0.113." + i), null, null));
+            seed.add(new ClbStateFile.Lb(id(i), "lb" + i, "OPEN", 1, "vpc-4f8q2w1e", null, List.of("203.0.113." + i), null, null));
         }
         emulator = new ClbEmulator(ClbEmulator.Options.forTests(), seed, null).start();
         adapter = new TencentClb(new Credential(emulator.secretId(), emulator.secretKey()),

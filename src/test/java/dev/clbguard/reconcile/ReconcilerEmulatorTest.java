@@ -13,7 +13,7 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 import dev.clbguard.emulator.ClbEmulator;
-import dev.clbguard.policy.clb.ClbInfo;
+import dev.clbguard.clbapi.ClbStateFile;
 import dev.clbguard.policy.tke.TkeAnnotations;
 import dev.clbguard.policy.tke.TkeTags;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -61,11 +61,11 @@ class ReconcilerEmulatorTest {
         return ReconcileTests.vip(obj);
     }
 
-    List<ClbInfo> taggedFor(HasMetadata obj, String uuidTag) {
+    List<ClbStateFile.Lb> taggedFor(HasMetadata obj, String uuidTag) {
         return emulator.loadBalancers().stream().filter(c -> obj.getMetadata().getUid().equals(c.tag(uuidTag))).toList();
     }
 
-    ClbInfo clb(String id) {
+    ClbStateFile.Lb clb(String id) {
         return emulator.loadBalancers().stream().filter(c -> c.id().equals(id)).findFirst().orElse(null);
     }
 
@@ -79,7 +79,7 @@ class ReconcilerEmulatorTest {
         Ingress ing = ingress("web", Map.of());
         await("VIP recorded", () -> vip(get("web")) != null);
         String lbId = get("web").getMetadata().getAnnotations().get(TkeAnnotations.INGRESS_LOADBALANCE_ID);
-        ClbInfo c = clb(lbId);
+        ClbStateFile.Lb c = clb(lbId);
         assertEquals(Map.of(TkeTags.CREATED_BY, "yes", TkeTags.CLUSTER_ID, CLUSTER, TkeTags.INGRESS_UUID,
                 ing.getMetadata().getUid()), c.tags());
         assertEquals(c.vips().get(0), vip(get("web")));
