@@ -222,6 +222,21 @@ class ExistingClbHttpTest {
         assertTrue(emulator.calls(DESCRIBE) > before);
     }
 
+    // --- a CLB serves one kind ---------------------------------------------------------------------------
+
+    @Test
+    @Order(7)
+    void aClbOfTheOtherKindIsDeniedBothWays() throws Exception {
+        JsonNode service = validate(serviceCreate("lb-ingonly1"));
+        denied(service, "service-existing-clb", "lb-ingonly1", "E4020");
+        assertTrue(service.path("status").path("message").asText().contains("it is used by an Ingress (tke-lb-ingress-uuid="),
+                service.toString());
+        JsonNode ingress = validate(ingressCreate("lb-svconly1"));
+        denied(ingress, "ingress-existing-clb", "lb-svconly1", "E4020");
+        assertTrue(ingress.path("status").path("message").asText().contains("it is used by a Service (tke-lb-serviceuuid="),
+                ingress.toString());
+    }
+
     // --- the cloud down -----------------------------------------------------------------------------------
 
     @Test

@@ -19,6 +19,7 @@ import dev.clbguard.policy.Verdict;
 import dev.clbguard.policy.rules.AnnotationChecks.Problem;
 import dev.clbguard.policy.tke.IngressClasses;
 import dev.clbguard.policy.tke.Meta;
+import dev.clbguard.policy.tke.Services;
 import dev.clbguard.policy.tke.TkeAnnotations;
 import dev.clbguard.policy.tke.TkeCodes;
 import dev.clbguard.policy.tke.TkeFormats;
@@ -91,10 +92,10 @@ public final class ClbAnnotations implements Policy {
         List<Verdict> out = new ArrayList<>();
         if (review.object() instanceof Service svc) {
             // Only a LoadBalancer Service has a CLB; TKE ignores these annotations on the others.
-            if (!loadBalancer(svc)) {
+            if (!Services.loadBalancer(svc)) {
                 return out;
             }
-            HasMetadata old = review.oldObject() instanceof Service o && loadBalancer(o) ? o : null;
+            HasMetadata old = review.oldObject() instanceof Service o && Services.loadBalancer(o) ? o : null;
             SERVICE_CHECKS.forEach((key, check) -> check(out, review, old, key, check));
             ignoredSubnet(out, review, TkeAnnotations.SERVICE_EXISTED_LBID, TkeAnnotations.SERVICE_INTERNAL_SUBNET);
             controllerWritten(out, review, ctx, TkeAnnotations.SERVICE_LOADBALANCE_ID, TkeAnnotations.SERVICE_EXISTED_LBID);
@@ -110,10 +111,6 @@ public final class ClbAnnotations implements Policy {
             controllerWritten(out, review, ctx, TkeAnnotations.INGRESS_LOADBALANCE_ID, TkeAnnotations.INGRESS_EXIST_LBID);
         }
         return out;
-    }
-
-    static boolean loadBalancer(Service svc) {
-        return svc.getSpec() != null && "LoadBalancer".equals(svc.getSpec().getType());
     }
 
     private static void check(List<Verdict> out, ObjectReview review, HasMetadata old, String key,

@@ -14,6 +14,7 @@ import dev.clbguard.policy.ResourceKind;
 import dev.clbguard.policy.Verdict;
 import dev.clbguard.policy.tke.IngressClasses;
 import dev.clbguard.policy.tke.Meta;
+import dev.clbguard.policy.tke.Services;
 import dev.clbguard.policy.tke.TkeAnnotations;
 import dev.clbguard.policy.tke.TkeFormats;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -52,7 +53,7 @@ public final class ClbTransitions implements Policy {
             return List.of();
         }
         if (review.object() instanceof Service svc && review.oldObject() instanceof Service old) {
-            if (!ClbAnnotations.loadBalancer(svc) || !ClbAnnotations.loadBalancer(old)) {
+            if (!Services.loadBalancer(svc) || !Services.loadBalancer(old)) {
                 return List.of();
             }
             String fix = ctx.profile().elastic()

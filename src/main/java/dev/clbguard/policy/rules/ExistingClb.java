@@ -3,19 +3,33 @@ package dev.clbguard.policy.rules;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Pattern;
 
+import dev.clbguard.policy.ClusterProfile;
 import dev.clbguard.policy.ObjectReview;
 import dev.clbguard.policy.Operation;
 import dev.clbguard.policy.Origin;
+import dev.clbguard.policy.Policy;
+import dev.clbguard.policy.PolicyConfig;
+import dev.clbguard.policy.PolicyContext;
+import dev.clbguard.policy.ResourceKind;
+import dev.clbguard.policy.Verdict;
+import dev.clbguard.policy.clb.ClbInfo;
 import dev.clbguard.policy.clb.ClbListener;
+import dev.clbguard.policy.clb.ClbLookup;
 import dev.clbguard.policy.tke.Meta;
+import dev.clbguard.policy.tke.TkeCodes;
+import dev.clbguard.policy.tke.TkeTags;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 
 /**
- * What the Service and Ingress existing-CLB policies share (tke-rules.md §4): the id format worth looking up,
- * whose a CLB's uuid tag says it is, and which listeners occupy a port.
+ * The one check sequence for an object that names an existing CLB (docs/tke-rules.md §4): the CLB exists, TKE did
+ * not create it, it is an application CLB where the kind needs one, no other cluster uses it, it is in the
+ * cluster's VPC, no object of the other kind uses it; then whose it is and what its listeners leave free. The
+ * Service and Ingress policies differ only in {@link Terms} and in what sharing means for them ({@link #claim}).
  */
-final class ExistingClb {
+abstract class ExistingClb implements Policy {
 
     /** Only well-formed ids are looked up; the clb-annotations policy reports the others. */
     static final Pattern ID = Pattern.compile("lb-[a-z0-9]{8}");
@@ -32,11 +46,100 @@ final class ExistingClb {
         UNCHECKED
     }
 
-    private ExistingClb() {
+    /**
+     * The codes and words of one kind. {@code otherKindTag} is the uuid tag of the kind that can never share the
+     * CLB: TKE lets a CLB serve Services or Ingresses, not both.
+     */
+    record Terms(String policyId, ResourceKind kind, String ownerTag, String notFound, String createdByTke,
+            String otherCluster, boolean applicationOnly, String otherKind, String otherKindTag, String otherKindCode) {
     }
 
-    static boolean wellFormed(String id) {
-        return id != null && ID.matcher(id).matches();
+    private final Terms terms;
+
+    ExistingClb(Terms terms) {
+        this.terms = terms;
+    }
+
+    /** The existing CLB the object names, or null when it names none or is not one the kind's controller reads. */
+    abstract String existingId(HasMetadata obj);
+
+    /** Who may use a CLB tagged {@code owner}, and which listeners are in the way: where the kinds differ. */
+    abstract void claim(ObjectReview review, String id, ClbInfo clb, Owner owner, PolicyContext ctx, List<Verdict> out);
+
+    @Override
+    public final String id() {
+        return terms.policyId();
+    }
+
+    @Override
+    public final Set<ResourceKind> kinds() {
+        return Set.of(terms.kind());
+    }
+
+    @Override
+    public final Set<String> clbIds(ObjectReview review, PolicyConfig config) {
+        String id = existingId(review.object());
+        return id != null && ID.matcher(id).matches() ? Set.of(id) : Set.of();
+    }
+
+    @Override
+    public final List<Verdict> evaluate(ObjectReview review, PolicyContext ctx) {
+        Set<String> ids = clbIds(review, ctx.config());
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        String id = ids.iterator().next();
+        // Unknown never reaches here: the engine answers with the policy's onLookupFailure instead.
+        ClbLookup lookup = ctx.facts().get(id);
+        if (lookup instanceof ClbLookup.Missing) {
+            return List.of(deny(review, id, "it does not exist in region " + ctx.profile().region(), terms.notFound(),
+                    "check the id, or remove the annotation to let TKE create a CLB"));
+        }
+        if (!(lookup instanceof ClbLookup.Found found)) {
+            return List.of();
+        }
+        ClbInfo clb = found.clb();
+        if (TkeTags.CREATED_BY_YES.equals(clb.tag(TkeTags.CREATED_BY))) {
+            // TKE deletes a CLB it created together with its object: never lend it to another one.
+            return List.of(deny(review, id, "it was created by TKE for another object (" + TkeTags.CREATED_BY + "=yes)",
+                    terms.createdByTke(), "name a CLB you created yourself, or remove the annotation"));
+        }
+        List<Verdict> out = new ArrayList<>();
+        ClusterProfile profile = ctx.profile();
+        if (terms.applicationOnly() && clb.forward() != 1) {
+            out.add(deny(review, id, "it is a classic CLB (Forward=" + clb.forward() + "), which cannot carry HTTP/HTTPS rules",
+                    TkeCodes.ING_CLASSIC_CLB, "choose an application CLB"));
+        }
+        String cluster = clb.tag(TkeTags.CLUSTER_ID);
+        if (cluster != null && !cluster.isEmpty() && !cluster.equals(profile.clusterId())) {
+            out.add(deny(review, id, "it is used by cluster " + cluster + " (" + TkeTags.CLUSTER_ID + ")",
+                    terms.otherCluster(), "choose a CLB no other cluster uses"));
+        }
+        if (profile.vpcId() != null && !profile.vpcId().isEmpty() && !profile.vpcId().equals(clb.vpcId())) {
+            out.add(deny(review, id, "it is in " + (clb.vpcId() == null || clb.vpcId().isEmpty() ? "no VPC" : clb.vpcId())
+                    + ", not in the cluster's VPC " + profile.vpcId(), null, "choose a CLB in " + profile.vpcId()));
+        }
+        String foreign = clb.tag(terms.otherKindTag());
+        if (foreign != null && !foreign.isEmpty()) {
+            // Whose it is and its listeners no longer matter: no object of this kind may have it.
+            out.add(deny(review, id, "it is used by " + terms.otherKind() + " (" + terms.otherKindTag() + "="
+                    + shortUid(foreign) + ")", terms.otherKindCode(), "a CLB serves Services or Ingresses, not both:"
+                            + " choose one without that tag"));
+            return out;
+        }
+        claim(review, id, clb, owner(clb.tag(terms.ownerTag()), review), ctx, out);
+        return out;
+    }
+
+    Verdict deny(ObjectReview review, String id, String cause, String code, String fix) {
+        return Verdict.deny(id(), id() + ": " + review.describe() + " cannot use " + id + ": " + cause
+                + (code == null ? "" : " [" + code + "]") + "; " + fix);
+    }
+
+    /** Offline there is no uid: the owner tag may name the very object under review. */
+    Verdict unchecked(ObjectReview review, String id, ClbInfo clb) {
+        return Verdict.warn(id(), id() + ": " + review.describe() + ": " + id + " is tagged " + terms.ownerTag() + "="
+                + shortUid(clb.tag(terms.ownerTag())) + "; owner and listeners not checked (no metadata.uid offline)");
     }
 
     static Owner owner(String uuidTag, ObjectReview review) {
@@ -76,16 +179,12 @@ final class ExistingClb {
         return out;
     }
 
-    /** "lbl-1a2b3c4d HTTP:80". */
-    static String describe(ClbListener l) {
-        return l.id() + " " + l.protocol() + ":" + l.port();
-    }
-
-    /** At most three listeners, then a count: messages stay one short line. */
+    /** At most three listeners ("lbl-1a2b3c4d HTTP:80"), then a count: messages stay one short line. */
     static String describe(List<ClbListener> listeners) {
         List<String> parts = new ArrayList<>();
         for (int i = 0; i < listeners.size() && i < 3; i++) {
-            parts.add(describe(listeners.get(i)));
+            ClbListener l = listeners.get(i);
+            parts.add(l.id() + " " + l.protocol() + ":" + l.port());
         }
         if (listeners.size() > 3) {
             parts.add("and " + (listeners.size() - 3) + " more");

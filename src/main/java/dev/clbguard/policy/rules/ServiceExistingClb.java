@@ -6,18 +6,15 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
-import dev.clbguard.policy.ClusterProfile;
 import dev.clbguard.policy.ObjectReview;
 import dev.clbguard.policy.Operation;
-import dev.clbguard.policy.Policy;
-import dev.clbguard.policy.PolicyConfig;
 import dev.clbguard.policy.PolicyContext;
 import dev.clbguard.policy.ResourceKind;
 import dev.clbguard.policy.Verdict;
 import dev.clbguard.policy.clb.ClbInfo;
 import dev.clbguard.policy.clb.ClbListener;
-import dev.clbguard.policy.clb.ClbLookup;
 import dev.clbguard.policy.tke.Meta;
+import dev.clbguard.policy.tke.Services;
 import dev.clbguard.policy.tke.TkeAnnotations;
 import dev.clbguard.policy.tke.TkeCodes;
 import dev.clbguard.policy.tke.TkeTags;
@@ -28,98 +25,60 @@ import io.fabric8.kubernetes.api.model.ServicePort;
 /**
  * A LoadBalancer Service naming an existing CLB ({@code service.kubernetes.io/tke-existed-lbid}) must be able
  * to get it: the checks TKE's service controller would otherwise fail on after the Service is stored
- * (tke-rules.md §4, Service column). Only LoadBalancer Services claim a CLB; the annotation on a ClusterIP
+ * (docs/tke-rules.md §4, Service column). Only LoadBalancer Services claim a CLB; the annotation on a ClusterIP
  * Service is inert (it is the documented first step of moving a Service to another CLB).
  */
-public final class ServiceExistingClb implements Policy {
+public final class ServiceExistingClb extends ExistingClb {
 
     public static final String ID = "service-existing-clb";
     /** The annotation's short name keeps messages on one ~200-character line. */
     private static final String SHARE_FIX = "set qcloud-share-existed-lb: \"true\"";
 
-    @Override
-    public String id() {
-        return ID;
+    public ServiceExistingClb() {
+        super(new Terms(ID, ResourceKind.SERVICE, TkeTags.SERVICE_UUID, TkeCodes.SVC_CLB_NOT_FOUND,
+                TkeCodes.SVC_CLB_CREATED_BY_TKE, TkeCodes.SVC_CLB_OTHER_CLUSTER, false, "an Ingress", TkeTags.INGRESS_UUID,
+                TkeCodes.CLB_OF_OTHER_KIND));
     }
 
     @Override
-    public Set<ResourceKind> kinds() {
-        return Set.of(ResourceKind.SERVICE);
-    }
-
-    @Override
-    public Set<String> clbIds(ObjectReview review, PolicyConfig config) {
-        String id = existingId(review.object());
-        return ExistingClb.wellFormed(id) ? Set.of(id) : Set.of();
-    }
-
-    @Override
-    public List<Verdict> evaluate(ObjectReview review, PolicyContext ctx) {
-        String id = existingId(review.object());
-        if (!ExistingClb.wellFormed(id)) {
-            return List.of();
+    String existingId(HasMetadata obj) {
+        if (!(obj instanceof Service svc) || !Services.loadBalancer(svc)) {
+            return null;
         }
-        Service svc = (Service) review.object();
+        return Meta.annotation(svc, TkeAnnotations.SERVICE_EXISTED_LBID);
+    }
+
+    @Override
+    void claim(ObjectReview review, String id, ClbInfo clb, Owner owner, PolicyContext ctx, List<Verdict> out) {
         // A subnet named beside the CLB is warned about by clb-annotations (it needs no lookup); not repeated here.
-        List<Verdict> out = new ArrayList<>();
-        // Unknown never reaches here: the engine answers with the policy's onLookupFailure instead.
-        ClbLookup lookup = ctx.facts().get(id);
-        if (lookup instanceof ClbLookup.Missing) {
-            out.add(deny(review, id, "it does not exist in region " + ctx.profile().region(), TkeCodes.SVC_CLB_NOT_FOUND,
-                    "check the id, or remove the annotation to let TKE create a CLB"));
-        } else if (lookup instanceof ClbLookup.Found found) {
-            out.addAll(check(review, svc, id, found.clb(), ctx.profile()));
-        }
-        return out;
-    }
-
-    private static List<Verdict> check(ObjectReview review, Service svc, String id, ClbInfo clb, ClusterProfile profile) {
-        if (TkeTags.CREATED_BY_YES.equals(clb.tag(TkeTags.CREATED_BY))) {
-            // TKE deletes a CLB it created together with its object: never lend it to another one.
-            return List.of(deny(review, id, "it was created by TKE for another object (" + TkeTags.CREATED_BY + "=yes)",
-                    TkeCodes.SVC_CLB_CREATED_BY_TKE, "name a CLB you created yourself, or remove the annotation"));
-        }
-        List<Verdict> out = new ArrayList<>();
-        String cluster = clb.tag(TkeTags.CLUSTER_ID);
-        if (cluster != null && !cluster.isEmpty() && !cluster.equals(profile.clusterId())) {
-            out.add(deny(review, id, "it is used by cluster " + cluster + " (" + TkeTags.CLUSTER_ID + ")",
-                    TkeCodes.SVC_CLB_OTHER_CLUSTER, "choose a CLB no other cluster uses"));
-        }
-        if (profile.vpcId() != null && !profile.vpcId().isEmpty() && !profile.vpcId().equals(clb.vpcId())) {
-            out.add(deny(review, id, "it is in " + (clb.vpcId() == null || clb.vpcId().isEmpty() ? "no VPC" : clb.vpcId())
-                    + ", not in the cluster's VPC " + profile.vpcId(), null, "choose a CLB in " + profile.vpcId()));
-        }
+        Service svc = (Service) review.object();
         boolean sharing = "true".equals(Meta.annotation(svc, TkeAnnotations.SERVICE_SHARE_EXISTED_LB));
-        String uuid = clb.tag(TkeTags.SERVICE_UUID);
-        switch (ExistingClb.owner(uuid, review)) {
+        switch (owner) {
             case OWN -> {
                 // Adopted: the listeners are this Service's own (an UPDATE of it must pass).
             }
-            case UNCHECKED -> out.add(Verdict.warn(ID, ID + ": " + review.describe() + ": " + id + " is tagged "
-                    + TkeTags.SERVICE_UUID + "=" + ExistingClb.shortUid(uuid)
-                    + "; owner and listeners not checked (no metadata.uid offline)"));
+            case UNCHECKED -> out.add(unchecked(review, id, clb));
             case OTHER -> {
                 if (!sharing) {
                     out.add(deny(review, id, "it is tagged for another Service (" + TkeTags.SERVICE_UUID + "="
-                            + ExistingClb.shortUid(uuid) + ")", TkeCodes.SVC_SHARING_NOT_ENABLED,
+                            + shortUid(clb.tag(TkeTags.SERVICE_UUID)) + ")", TkeCodes.SVC_SHARING_NOT_ENABLED,
                             "choose a CLB without that tag or " + SHARE_FIX));
                 } else {
-                    out.addAll(listeners(review, svc, id, clb, true));
+                    listeners(review, svc, id, clb, true, out);
                 }
             }
-            case FREE -> out.addAll(listeners(review, svc, id, clb, sharing));
+            case FREE -> listeners(review, svc, id, clb, sharing, out);
         }
-        return out;
     }
 
-    private static List<Verdict> listeners(ObjectReview review, Service svc, String id, ClbInfo clb, boolean sharing) {
+    private void listeners(ObjectReview review, Service svc, String id, ClbInfo clb, boolean sharing, List<Verdict> out) {
         if (clb.listeners().isEmpty()) {
-            return List.of();
+            return;
         }
         if (!sharing) {
-            return List.of(deny(review, id, "it has listeners (" + ExistingClb.describe(clb.listeners())
-                    + ") and sharing is off", TkeCodes.SVC_SHARING_NOT_ENABLED,
-                    "choose a CLB without listeners or " + SHARE_FIX));
+            out.add(deny(review, id, "it has listeners (" + describe(clb.listeners()) + ") and sharing is off",
+                    TkeCodes.SVC_SHARING_NOT_ENABLED, "choose a CLB without listeners or " + SHARE_FIX));
+            return;
         }
         // Ports this Service already held on the same CLB before the update are its own listeners, not collisions.
         Set<String> held = review.operation() == Operation.UPDATE && Objects.equals(id, existingId(review.oldObject()))
@@ -131,17 +90,16 @@ public final class ServiceExistingClb implements Policy {
             if (p.getPort() == null || held.contains(p.getPort() + "/" + protocol)) {
                 continue;
             }
-            List<ClbListener> occupying = ExistingClb.occupying(clb.listeners(), p.getPort(), protocol);
+            List<ClbListener> occupying = occupying(clb.listeners(), p.getPort(), protocol);
             if (!occupying.isEmpty()) {
                 taken.addAll(occupying);
                 ports.add(p.getPort() + "/" + protocol);
             }
         }
-        if (taken.isEmpty()) {
-            return List.of();
+        if (!taken.isEmpty()) {
+            out.add(deny(review, id, "port " + String.join(", ", ports) + " is taken by listener " + describe(taken),
+                    TkeCodes.SVC_PORT_CONFLICT, "use other ports or another CLB"));
         }
-        return List.of(deny(review, id, "port " + String.join(", ", ports) + " is taken by listener "
-                + ExistingClb.describe(taken), TkeCodes.SVC_PORT_CONFLICT, "use other ports or another CLB"));
     }
 
     private static Set<String> portKeys(Service svc) {
@@ -156,18 +114,5 @@ public final class ServiceExistingClb implements Policy {
 
     private static List<ServicePort> servicePorts(Service svc) {
         return svc.getSpec() == null || svc.getSpec().getPorts() == null ? List.of() : svc.getSpec().getPorts();
-    }
-
-    /** The existing CLB a LoadBalancer Service names, or null. */
-    static String existingId(HasMetadata obj) {
-        if (!(obj instanceof Service svc) || svc.getSpec() == null || !"LoadBalancer".equals(svc.getSpec().getType())) {
-            return null;
-        }
-        return Meta.annotation(svc, TkeAnnotations.SERVICE_EXISTED_LBID);
-    }
-
-    private static Verdict deny(ObjectReview review, String id, String cause, String code, String fix) {
-        return Verdict.deny(ID, ID + ": " + review.describe() + " cannot use " + id + ": " + cause
-                + (code == null ? "" : " [" + code + "]") + "; " + fix);
     }
 }

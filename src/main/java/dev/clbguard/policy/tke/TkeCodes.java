@@ -25,6 +25,12 @@ public final class TkeCodes {
     public static final String ING_BAD_CLB_ID = "E4098";
     public static final String ING_PORT_CONFLICT = "E4101";
 
+    /**
+     * A CLB a Service names that an Ingress uses, or the other way round. TKE has no code of its own for it; E4020
+     * ("CLB reuse with wrong UUID tag") is the one whose text fits: the CLB carries an owner tag not of this object.
+     */
+    public static final String CLB_OF_OTHER_KIND = "E4020";
+
     private TkeCodes() {
     }
 }

@@ -178,4 +178,17 @@ class IngressExistingClbTest {
                 () -> policy.checkParameters(DEFAULTS.withParameters(Map.of("listeners", "some"))));
         assertTrue(e.getMessage().contains("listeners"), e.getMessage());
     }
+
+    @Test
+    void clbOfAServiceIsDeniedEvenInAGroup() {
+        ClbInfo serviceClb = clb("lb-0g3v8r2m", Map.of("tke-lb-serviceuuid", OTHER_UID), listener("TCP", 443));
+        Map<String, String> group = Map.of("ingress.cloud.tencent.com/enable-group", "true");
+        for (ObjectReview review : List.of(create(ingress("lb-0g3v8r2m", Map.of())), create(ingress("lb-0g3v8r2m", group)),
+                offline(ingress("lb-0g3v8r2m", Map.of())))) {
+            Verdict v = only(eval(review, found(serviceClb)), Verdict.Effect.DENY);
+            assertEquals("ingress-existing-clb: Ingress shop/checkout cannot use lb-0g3v8r2m: it is used by a Service"
+                    + " (tke-lb-serviceuuid=5b1c…) [E4020]; a CLB serves Services or Ingresses, not both: choose one"
+                    + " without that tag", v.message());
+        }
+    }
 }

@@ -172,4 +172,16 @@ class ServiceExistingClbTest {
         assertEquals(3, verdicts.size(), verdicts.toString());
         assertTrue(verdicts.stream().allMatch(v -> v.effect() == Verdict.Effect.DENY));
     }
+
+    @Test
+    void clbOfAnIngressIsDeniedWhateverTheSharingAndUid() {
+        ClbInfo ingressClb = clb(LB, Map.of("tke-lb-ingress-uuid", OTHER_UID), listener("HTTP", 80));
+        for (ObjectReview review : List.of(create(service(LB, Map.of())), create(service(LB, SHARE, port(8080, "TCP"))),
+                offline(service(LB, Map.of())))) {
+            Verdict v = only(eval(review, found(ingressClb)), Verdict.Effect.DENY);
+            assertEquals("service-existing-clb: Service shop/api cannot use " + LB + ": it is used by an Ingress"
+                    + " (tke-lb-ingress-uuid=5b1c…) [E4020]; a CLB serves Services or Ingresses, not both: choose one"
+                    + " without that tag", v.message());
+        }
+    }
 }
