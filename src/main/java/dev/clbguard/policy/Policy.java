@@ -9,10 +9,15 @@ import java.util.Set;
  */
 public interface Policy {
 
+    Set<ResourceKind> BOTH_KINDS = Set.of(ResourceKind.values());
+
     /** The id used in {@code policies/*.yaml}, messages, metrics and tests. */
     String id();
 
-    Set<ResourceKind> kinds();
+    /** The kinds it judges; by default both, which is what the CLB annotation rules need. */
+    default Set<ResourceKind> kinds() {
+        return BOTH_KINDS;
+    }
 
     /** Mutating policies run on {@code /mutate} only; the others on {@code /validate}, offline and in the audit. */
     default boolean mutating() {

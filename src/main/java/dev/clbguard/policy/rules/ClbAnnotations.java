@@ -14,7 +14,6 @@ import dev.clbguard.policy.Origin;
 import dev.clbguard.policy.Policy;
 import dev.clbguard.policy.PolicyConfig;
 import dev.clbguard.policy.PolicyContext;
-import dev.clbguard.policy.ResourceKind;
 import dev.clbguard.policy.Verdict;
 import dev.clbguard.policy.rules.AnnotationChecks.Problem;
 import dev.clbguard.policy.tke.IngressClasses;
@@ -75,11 +74,6 @@ public final class ClbAnnotations implements Policy {
     @Override
     public String id() {
         return ID;
-    }
-
-    @Override
-    public Set<ResourceKind> kinds() {
-        return Set.of(ResourceKind.SERVICE, ResourceKind.INGRESS);
     }
 
     @Override

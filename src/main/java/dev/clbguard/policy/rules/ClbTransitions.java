@@ -3,14 +3,12 @@ package dev.clbguard.policy.rules;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 
 import dev.clbguard.policy.ObjectReview;
 import dev.clbguard.policy.Operation;
 import dev.clbguard.policy.Policy;
 import dev.clbguard.policy.PolicyConfig;
 import dev.clbguard.policy.PolicyContext;
-import dev.clbguard.policy.ResourceKind;
 import dev.clbguard.policy.Verdict;
 import dev.clbguard.policy.tke.IngressClasses;
 import dev.clbguard.policy.tke.Meta;
@@ -35,11 +33,6 @@ public final class ClbTransitions implements Policy {
     @Override
     public String id() {
         return ID;
-    }
-
-    @Override
-    public Set<ResourceKind> kinds() {
-        return Set.of(ResourceKind.SERVICE, ResourceKind.INGRESS);
     }
 
     @Override
