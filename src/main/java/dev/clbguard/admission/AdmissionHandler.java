@@ -6,15 +6,12 @@ import java.util.stream.Collectors;
 
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import dev.clbguard.policyfiles.PolicyStore;
 import dev.clbguard.policy.ClusterProfile;
 import dev.clbguard.policy.Decision;
 import dev.clbguard.policy.FactsSource;
 import dev.clbguard.policy.ObjectReview;
 import dev.clbguard.policy.PolicyEngine;
-import dev.clbguard.policy.PolicySet;
 import dev.clbguard.policy.Verdict;
 import dev.clbguard.kube.KubeJson;
 import jakarta.inject.Singleton;
@@ -42,24 +39,23 @@ public class AdmissionHandler {
 
     private final AdmissionCodec codec = new AdmissionCodec(KubeJson.mapper());
 
-    /** A decoded request, the policies in force when it arrived, and that time for the latency metric. */
-    public record Call(Webhook webhook, IncomingReview in, PolicySet policies, long startNanos) {
+    /**
+     * A decoded request, what the policies in force when it arrived will do with it (null when there is no review
+     * to judge), and that time for the latency metric.
+     */
+    public record Call(Webhook webhook, IncomingReview in, PolicyEngine.Plan plan, long startNanos) {
     }
 
     /** Decodes the envelope; a defect in it throws {@link BadAdmissionRequest}. */
     public Call decode(byte[] body, Webhook webhook) {
         long start = System.nanoTime();
-        return new Call(webhook, codec.decode(body, webhook), policies.current(), start);
+        IncomingReview in = codec.decode(body, webhook);
+        return new Call(webhook, in, in.review() == null ? null : PolicyEngine.plan(in.review(), policies.current()), start);
     }
 
     /** True when answering needs a CLB lookup, which may block: only then must the call leave the event loop. */
     public boolean needsLookup(Call call) {
-        ObjectReview review = call.in().review();
-        return call.webhook() == Webhook.VALIDATE && review != null && !PolicyEngine.clbIds(review, call.policies()).isEmpty();
-    }
-
-    public byte[] handle(byte[] body, Webhook webhook) {
-        return answer(decode(body, webhook));
+        return call.webhook() == Webhook.VALIDATE && call.plan() != null && !call.plan().clbIds().isEmpty();
     }
 
     public byte[] answer(Call call) {
@@ -76,7 +72,7 @@ public class AdmissionHandler {
             return codec.allow(in.uid(), List.of(), null, Map.of());
         }
         FactsSource source = webhook == Webhook.VALIDATE ? facts : FactsSource.NONE;
-        Decision decision = PolicyEngine.evaluate(review, call.policies(), profile, source);
+        Decision decision = PolicyEngine.evaluate(call.plan(), profile, source);
         List<String> warnings = Warnings.fit(decision.warnings().stream().map(Verdict::message).toList());
         Map<String, String> audit = audit(decision);
         byte[] answer;
@@ -111,9 +107,5 @@ public class AdmissionHandler {
         decision.outcomes().forEach((id, outcome) -> policies.append(policies.isEmpty() ? "" : ",").append(id).append('=')
                 .append(outcome.label()));
         return Map.of("policies", policies.toString());
-    }
-
-    ObjectMapper mapper() {
-        return codec.mapper();
     }
 }

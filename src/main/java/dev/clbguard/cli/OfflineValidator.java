@@ -32,20 +32,30 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
  */
 public final class OfflineValidator {
 
-    /** One verdict about one manifest; {@code message} is the policy's full message. */
-    public record Finding(Verdict.Effect effect, String policy, ManifestReader.Manifest manifest, String describe,
-            String message) {
+    /** One verdict (a denial or a warning) about one manifest. */
+    public record Finding(ManifestReader.Manifest manifest, Verdict verdict) {
 
-        /** The message without the "policy: Kind ns/name" prefix the output line already carries. */
+        public Verdict.Effect effect() {
+            return verdict.effect();
+        }
+
+        public String policy() {
+            return verdict.policyId();
+        }
+
+        /** "Kind ns/name" as the policies saw it (after the mutating policies' changes). */
+        public String describe() {
+            return verdict.subject();
+        }
+
+        /** The whole line, as the webhook would have said it. */
+        public String message() {
+            return verdict.message();
+        }
+
+        /** What is wrong, for output that shows policy and object apart. */
         public String cause() {
-            String m = message;
-            if (m.startsWith(policy + ": ")) {
-                m = m.substring(policy.length() + 2);
-            }
-            if (m.startsWith(describe)) {
-                m = m.substring(describe.length());
-            }
-            return m.startsWith(": ") ? m.substring(2) : m.strip();
+            return verdict.detail();
         }
     }
 
@@ -65,31 +75,27 @@ public final class OfflineValidator {
     }
 
     public List<Finding> validate(List<ManifestReader.Manifest> manifests) {
-        List<ObjectReview> mutated = new ArrayList<>(manifests.size());
+        List<PolicyEngine.Plan> plans = new ArrayList<>(manifests.size());
         List<Decision> mutations = new ArrayList<>(manifests.size());
         for (ManifestReader.Manifest m : manifests) {
             ObjectReview mutate = new ObjectReview(m.kind(), Operation.CREATE, m.object(), null, false, Origin.MUTATING_CALL);
             Decision d = PolicyEngine.evaluate(mutate, policies, profile, FactsSource.NONE);
             mutations.add(d);
-            mutated.add(new ObjectReview(m.kind(), Operation.CREATE, patched(m.object(), d), null, false, Origin.MANIFEST));
+            plans.add(PolicyEngine.plan(new ObjectReview(m.kind(), Operation.CREATE, patched(m.object(), d), null, false,
+                    Origin.MANIFEST), policies));
         }
-        FactsSource facts = prefetch(mutated);
+        FactsSource facts = prefetch(plans);
         List<Finding> out = new ArrayList<>();
         for (int i = 0; i < manifests.size(); i++) {
-            ObjectReview review = mutated.get(i);
-            add(out, manifests.get(i), review, mutations.get(i));
-            add(out, manifests.get(i), review, PolicyEngine.evaluate(review, policies, profile, facts));
+            add(out, manifests.get(i), mutations.get(i));
+            add(out, manifests.get(i), PolicyEngine.evaluate(plans.get(i), profile, facts));
         }
         return out;
     }
 
-    private static void add(List<Finding> out, ManifestReader.Manifest m, ObjectReview review, Decision d) {
-        for (Verdict v : d.denials()) {
-            out.add(new Finding(Verdict.Effect.DENY, v.policyId(), m, review.describe(), v.message()));
-        }
-        for (Verdict v : d.warnings()) {
-            out.add(new Finding(Verdict.Effect.WARN, v.policyId(), m, review.describe(), v.message()));
-        }
+    private static void add(List<Finding> out, ManifestReader.Manifest m, Decision d) {
+        d.denials().forEach(v -> out.add(new Finding(m, v)));
+        d.warnings().forEach(v -> out.add(new Finding(m, v)));
     }
 
     /** The object as the mutating webhook would leave it; the original when nothing applies. */
@@ -102,14 +108,10 @@ public final class OfflineValidator {
         return copy;
     }
 
-    /** Asks the policies which CLBs they will read (a dry pass), looks all of them up at once, then serves them. */
-    private FactsSource prefetch(List<ObjectReview> reviews) {
+    /** Looks up the CLBs of every plan at once, then serves each evaluation its share. */
+    private FactsSource prefetch(List<PolicyEngine.Plan> plans) {
         Set<String> wanted = new LinkedHashSet<>();
-        FactsSource recorder = ids -> {
-            wanted.addAll(ids);
-            return unknown(ids, "not fetched yet");
-        };
-        reviews.forEach(r -> PolicyEngine.evaluate(r, policies, profile, recorder));
+        plans.forEach(p -> wanted.addAll(p.clbIds()));
         if (wanted.isEmpty()) {
             return FactsSource.NONE;
         }

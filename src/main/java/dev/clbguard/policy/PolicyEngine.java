@@ -13,44 +13,72 @@ import dev.clbguard.policy.clb.ClbLookup;
 /**
  * Selects the policies that apply to a review, fetches the CLB facts they declared in one batch, evaluates
  * them and combines the verdicts (deny beats warn beats patch). Pure: the facts come through {@link FactsSource}.
+ * A caller that must know the CLB ids before evaluating (to leave the event loop, or to fetch the ids of many
+ * reviews at once) makes the {@link Plan} itself and evaluates that: selection and ids are computed once.
  */
 public final class PolicyEngine {
 
     private PolicyEngine() {
     }
 
-    public static Decision evaluate(ObjectReview review, PolicySet set, ClusterProfile profile, FactsSource source) {
+    /** The policies that apply to one review, each with the CLB ids it declared for it. */
+    public record Plan(ObjectReview review, List<Step> steps, Set<String> clbIds) {
+
+        static final Plan NONE = new Plan(null, List.of(), Set.of());
+    }
+
+    public record Step(PolicySet.Bound bound, Set<String> clbIds) {
+    }
+
+    /** The one skip rule, and each policy's {@code clbIds} asked once. */
+    public static Plan plan(ObjectReview review, PolicySet set) {
         if (review.object() == null || review.beingDeleted()
                 || review.operation() == Operation.DELETE || review.operation() == Operation.CONNECT) {
-            // Blocking an object on its way out leaves it stuck Terminating (admission-protocol.md, lesson 4).
-            return Decision.ALLOW;
+            // Blocking an object on its way out leaves it stuck Terminating (docs/tke-rules.md §4).
+            return Plan.NONE;
         }
-        List<PolicySet.Bound> selected = select(review, set);
-        if (selected.isEmpty()) {
-            return Decision.ALLOW;
-        }
+        boolean mutating = review.origin().mutating();
+        List<Step> steps = new ArrayList<>();
         Set<String> ids = new LinkedHashSet<>();
-        for (PolicySet.Bound b : selected) {
-            ids.addAll(b.policy().clbIds(review, b.config()));
+        for (PolicySet.Bound b : set.policies()) {
+            if (b.config().mode() == Mode.OFF || b.policy().mutating() != mutating
+                    || !b.policy().kinds().contains(review.kind()) || b.config().exempts(review.namespace())) {
+                continue;
+            }
+            Set<String> declared = b.policy().clbIds(review, b.config());
+            steps.add(new Step(b, declared));
+            ids.addAll(declared);
         }
-        ClbFacts facts = ids.isEmpty() ? ClbFacts.NONE : source.fetch(ids);
+        return steps.isEmpty() ? Plan.NONE : new Plan(review, steps, ids);
+    }
 
+    public static Decision evaluate(ObjectReview review, PolicySet set, ClusterProfile profile, FactsSource source) {
+        return evaluate(plan(review, set), profile, source);
+    }
+
+    public static Decision evaluate(Plan plan, ClusterProfile profile, FactsSource source) {
+        if (plan.steps().isEmpty()) {
+            return Decision.ALLOW;
+        }
+        ObjectReview review = plan.review();
+        ClbFacts facts = plan.clbIds().isEmpty() ? ClbFacts.NONE : source.fetch(plan.clbIds());
         List<Verdict> denials = new ArrayList<>();
         List<Verdict> warnings = new ArrayList<>();
         List<Verdict> mutations = new ArrayList<>();
         Map<String, Decision.Outcome> outcomes = new LinkedHashMap<>();
-        for (PolicySet.Bound b : selected) {
+        for (Step step : plan.steps()) {
+            PolicySet.Bound b = step.bound();
             List<Verdict> verdicts;
             Decision.Outcome failed = null;
             try {
-                verdicts = unknownFacts(review, b, facts);
+                verdicts = unknownFacts(review, step, facts);
                 if (verdicts == null) {
                     verdicts = b.policy().evaluate(review, new PolicyContext(profile, b.config(), facts));
                 }
             } catch (RuntimeException e) {
                 // A policy bug must not block the cluster nor crash the webhook: say so and let the object pass.
-                verdicts = List.of(Verdict.warn(b.policy().id(), b.policy().id() + ": internal error while checking "
-                        + review.describe() + " (" + e.getClass().getSimpleName() + "); the object was not checked"));
+                verdicts = List.of(Verdict.warn(b.policy().id(), review, "was not checked: internal error in the policy ("
+                        + e.getClass().getSimpleName() + ")"));
                 failed = Decision.Outcome.ERROR;
             }
             Decision.Outcome outcome = Decision.Outcome.ALLOWED;
@@ -68,8 +96,8 @@ public final class PolicyEngine {
                     }
                     case MUTATE -> {
                         mutations.add(effective);
-                        if (effective.message() != null) {
-                            warnings.add(Verdict.warn(effective.policyId(), effective.message()));
+                        if (effective.cause() != null) {
+                            warnings.add(effective.asWarning());
                         }
                         outcome = worse(outcome, Decision.Outcome.PATCHED);
                     }
@@ -80,45 +108,16 @@ public final class PolicyEngine {
         return new Decision(denials, warnings, mutations, outcomes);
     }
 
-    /**
-     * The CLB ids that {@link #evaluate} would ask its {@link FactsSource} for, without evaluating: lets a caller
-     * answer on a non-blocking thread when no lookup is needed. Mirrors evaluate's own skipping and selection.
-     */
-    public static Set<String> clbIds(ObjectReview review, PolicySet set) {
-        if (review.object() == null || review.beingDeleted()
-                || review.operation() == Operation.DELETE || review.operation() == Operation.CONNECT) {
-            return Set.of();
-        }
-        Set<String> ids = new LinkedHashSet<>();
-        for (PolicySet.Bound b : select(review, set)) {
-            ids.addAll(b.policy().clbIds(review, b.config()));
-        }
-        return ids;
-    }
-
-    static List<PolicySet.Bound> select(ObjectReview review, PolicySet set) {
-        boolean mutating = review.origin().mutating();
-        List<PolicySet.Bound> out = new ArrayList<>();
-        for (PolicySet.Bound b : set.policies()) {
-            if (b.config().mode() == Mode.OFF || b.policy().mutating() != mutating
-                    || !b.policy().kinds().contains(review.kind()) || b.config().exempts(review.namespace())) {
-                continue;
-            }
-            out.add(b);
-        }
-        return out;
-    }
-
     /** When a declared CLB could not be looked up, the policy's onLookupFailure answers instead of the policy. */
-    private static List<Verdict> unknownFacts(ObjectReview review, PolicySet.Bound b, ClbFacts facts) {
-        for (String id : b.policy().clbIds(review, b.config())) {
+    private static List<Verdict> unknownFacts(ObjectReview review, Step step, ClbFacts facts) {
+        for (String id : step.clbIds()) {
             if (facts.get(id) instanceof ClbLookup.Unknown u) {
-                String id0 = b.policy().id();
-                String text = id0 + ": " + review.describe() + ": CLB " + id + " could not be checked (" + u.reason() + ")";
-                if (b.config().lookupFailure(review.dryRun()) == LookupFailure.DENY) {
-                    return List.of(Verdict.deny(id0, text + "; retry shortly, or set onLookupFailure: allow-with-warning"));
+                String policy = step.bound().policy().id();
+                String text = ": CLB " + id + " could not be checked (" + u.reason() + ")";
+                if (step.bound().config().lookupFailure(review.dryRun()) == LookupFailure.DENY) {
+                    return List.of(Verdict.deny(policy, review, text + "; retry shortly, or set onLookupFailure: allow-with-warning"));
                 }
-                return List.of(Verdict.warn(id0, text + "; admitted unchecked"));
+                return List.of(Verdict.warn(policy, review, text + "; admitted unchecked"));
             }
         }
         return null;

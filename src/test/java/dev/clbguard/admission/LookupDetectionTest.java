@@ -93,7 +93,7 @@ class LookupDetectionTest {
                     fetched.set(Set.copyOf(ids));
                     return ClbFacts.NONE;
                 });
-                assertEquals(fetched.get(), Set.copyOf(PolicyEngine.clbIds(review, set)), fixture.getFileName() + " " + phase);
+                assertEquals(fetched.get(), Set.copyOf(PolicyEngine.plan(review, set).clbIds()), fixture.getFileName() + " " + phase);
             }
         }
     }
@@ -102,9 +102,9 @@ class LookupDetectionTest {
     void probeDoesSeeTheExistingClbFixtures() {
         // Guards the test above against comparing empty sets only: 016 names an existing CLB.
         ObjectReview review = new AdmissionCodec(KubeJson.mapper()).decode(Fixtures.body("016").getBytes(), Webhook.VALIDATE).review();
-        assertTrue(!PolicyEngine.clbIds(review, withProbe()).isEmpty());
+        assertTrue(!PolicyEngine.plan(review, withProbe()).clbIds().isEmpty());
         // Being deleted: nothing is judged, so nothing is looked up.
         review.object().getMetadata().setDeletionTimestamp("2026-11-23T09:00:00Z");
-        assertTrue(PolicyEngine.clbIds(review, withProbe()).isEmpty());
+        assertTrue(PolicyEngine.plan(review, withProbe()).clbIds().isEmpty());
     }
 }

@@ -62,11 +62,11 @@ class OfflineValidatorTest {
             }
             ClbLookup lookup = ctx.facts().get(id);
             if (lookup instanceof ClbLookup.Missing) {
-                return List.of(Verdict.deny(id(), id() + ": " + review.describe() + " names " + id
+                return List.of(Verdict.deny(id(), review, "names " + id
                         + ", which does not exist [E4011]; fix the id"));
             }
             if (lookup instanceof ClbLookup.Found f && !f.clb().listeners().isEmpty()) {
-                return List.of(Verdict.deny(id(), id() + ": " + review.describe() + " names " + id
+                return List.of(Verdict.deny(id(), review, "names " + id
                         + ", which has listeners; free it"));
             }
             return List.of();

@@ -44,7 +44,7 @@ class PolicyEngineTest {
 
     private static Fake denying(String id, Set<String> ids) {
         return new Fake(id, Set.of(ResourceKind.SERVICE), false, ids,
-                (r, c) -> List.of(Verdict.deny(id, id + ": " + r.describe() + " denied")));
+                (r, c) -> List.of(Verdict.deny(id, r, "denied")));
     }
 
     private static PolicySet set(Policy p, Mode mode) {
@@ -225,8 +225,8 @@ class PolicyEngineTest {
                         new PolicySet.Bound(new ElasticServiceTypes(), PolicyConfig.defaults(ElasticServiceTypes.ID, Mode.ENFORCE))),
                 ELASTIC, FactsSource.NONE);
         assertEquals(Decision.Outcome.ERROR, d.outcomes().get("broken"));
-        assertTrue(d.warnings().get(0).message().startsWith("broken: internal error while checking Service shop/backend"));
-        assertTrue(d.warnings().get(0).message().contains("IllegalStateException"));
+        assertEquals("broken: Service shop/backend was not checked: internal error in the policy (IllegalStateException)",
+                d.warnings().get(0).message());
         assertEquals(Decision.Outcome.DENIED, d.outcomes().get(ElasticServiceTypes.ID));
         assertFalse(d.allowed());
     }
@@ -234,7 +234,7 @@ class PolicyEngineTest {
     @Test
     void denyBeatsWarnAndBothAreKept() {
         Fake warner = new Fake("warner", Set.of(ResourceKind.SERVICE), false, Set.of(),
-                (r, c) -> List.of(Verdict.warn("warner", "warner: careful")));
+                (r, c) -> List.of(Verdict.warn("warner", r, "is risky")));
         Decision d = PolicyEngine.evaluate(create(CLUSTER_IP, Origin.VALIDATING_CALL),
                 set(new PolicySet.Bound(warner, PolicyConfig.defaults("warner", Mode.ENFORCE)),
                         new PolicySet.Bound(denying("denier", Set.of()), PolicyConfig.defaults("denier", Mode.ENFORCE))),

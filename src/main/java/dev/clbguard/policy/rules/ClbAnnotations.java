@@ -118,10 +118,10 @@ public final class ClbAnnotations implements Policy {
             return;
         }
         String quoted = JSON_KEYS.contains(key) ? TkeFormats.quote(value, JSON_QUOTE_MAX) : TkeFormats.quote(value);
-        String message = ID + ": " + review.describe() + " " + key + "=" + quoted + " " + p.cause()
+        String cause = key + "=" + quoted + " " + p.cause()
                 + code(p.code()) + "; " + p.fix();
         boolean carriedOver = old != null && value.equals(Meta.annotation(old, key));
-        out.add(carriedOver ? Verdict.warn(ID, message) : Verdict.deny(ID, message));
+        out.add(carriedOver ? Verdict.warn(ID, review, cause) : Verdict.deny(ID, review, cause));
     }
 
     /** spec.rules[].host and spec.tls[].hosts[]: the first bad one is named, the others counted. */
@@ -139,9 +139,9 @@ public final class ClbAnnotations implements Policy {
         boolean allCarriedOver = before.containsAll(bad.values());
         Map.Entry<String, String> first = bad.entrySet().iterator().next();
         String more = bad.size() > 1 ? " (and " + (bad.size() - 1) + " more)" : "";
-        String message = ID + ": " + review.describe() + " " + first.getKey() + " " + TkeFormats.quote(first.getValue())
+        String cause = first.getKey() + " " + TkeFormats.quote(first.getValue())
                 + " is not a valid host name" + more + code(TkeCodes.ING_BAD_HOST) + "; " + HOST_FIX;
-        out.add(allCarriedOver ? Verdict.warn(ID, message) : Verdict.deny(ID, message));
+        out.add(allCarriedOver ? Verdict.warn(ID, review, cause) : Verdict.deny(ID, review, cause));
     }
 
     private static Map<String, String> hostsOf(Ingress ing) {
@@ -172,7 +172,7 @@ public final class ClbAnnotations implements Policy {
     private static void ignoredSubnet(List<Verdict> out, ObjectReview review, String existingKey, String subnetKey) {
         String existing = Meta.annotation(review.object(), existingKey);
         if (existing != null && !existing.isBlank() && Meta.annotation(review.object(), subnetKey) != null) {
-            out.add(Verdict.warn(ID, ID + ": " + review.describe() + " " + subnetKey + " is ignored because " + existingKey
+            out.add(Verdict.warn(ID, review, subnetKey + " is ignored because " + existingKey
                     + " names an existing CLB; remove " + subnetKey));
         }
     }
@@ -188,10 +188,10 @@ public final class ClbAnnotations implements Policy {
         if (value == null || review.operation() != Operation.CREATE || review.origin() == Origin.AUDIT) {
             return;
         }
-        String message = ID + ": " + review.describe() + " sets " + key + "=" + TkeFormats.quote(value)
+        String cause = "sets " + key + "=" + TkeFormats.quote(value)
                 + ", which only the controller writes: it does not choose a CLB; remove it, or use " + inputKey;
         boolean deny = "deny".equals(ctx.config().choice("controllerAnnotations", "warn", CONTROLLER_CHOICES));
-        out.add(deny ? Verdict.deny(ID, message) : Verdict.warn(ID, message));
+        out.add(deny ? Verdict.deny(ID, review, cause) : Verdict.warn(ID, review, cause));
     }
 
     private static String code(String code) {

@@ -68,7 +68,7 @@ public final class ClbTransitions implements Policy {
                     TkeAnnotations.INGRESS_SUBNET_ID, "recreate the Ingress with the new value"));
             String group = TkeAnnotations.INGRESS_ENABLE_GROUP;
             if (!Objects.equals(value(old, group), value(ing, group))) {
-                out.add(Verdict.warn(ID, ID + ": " + review.describe() + " changes " + group
+                out.add(Verdict.warn(ID, review, "changes " + group
                         + ", which TKE only honours at creation; recreate the Ingress for it to take effect"));
             }
             return out;
@@ -102,7 +102,7 @@ public final class ClbTransitions implements Policy {
     }
 
     private static Verdict deny(ObjectReview review, String change, String fix) {
-        return Verdict.deny(ID, ID + ": " + review.describe() + " cannot " + change + ": TKE binds the CLB at creation; "
+        return Verdict.deny(ID, review, "cannot " + change + ": TKE binds the CLB at creation; "
                 + fix);
     }
 
@@ -110,10 +110,10 @@ public final class ClbTransitions implements Policy {
         String from = label(IngressClasses.declared(old));
         String to = label(IngressClasses.declared(ing));
         String effect = toTke ? "TKE will create or claim a CLB for it" : "TKE will release its CLB (a CLB it created is deleted)";
-        String message = ID + ": " + review.describe() + " changes class " + from + " -> " + to + ": " + effect
+        String cause = "changes class " + from + " -> " + to + ": " + effect
                 + "; make sure that is intended";
         boolean deny = "deny".equals(ctx.config().choice("classChange", "warn", CLASS_CHANGE_CHOICES));
-        return deny ? Verdict.deny(ID, message) : Verdict.warn(ID, message);
+        return deny ? Verdict.deny(ID, review, cause) : Verdict.warn(ID, review, cause);
     }
 
     private static String label(String cls) {

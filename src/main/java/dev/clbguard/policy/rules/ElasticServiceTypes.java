@@ -48,13 +48,12 @@ public final class ElasticServiceTypes implements Policy {
         if (problem == null) {
             return List.of();
         }
-        String message = ID + ": " + review.describe() + " " + problem;
         // An object that already had the same unsupported shape predates this policy: do not block its edits.
         if (review.operation() == Operation.UPDATE && review.oldObject() instanceof Service old
                 && Objects.equals(problem, problem(old, ctx.config()))) {
-            return List.of(Verdict.warn(ID, message));
+            return List.of(Verdict.warn(ID, review, problem));
         }
-        return List.of(Verdict.deny(ID, message));
+        return List.of(Verdict.deny(ID, review, problem));
     }
 
     private static String problem(Service svc, PolicyConfig config) {

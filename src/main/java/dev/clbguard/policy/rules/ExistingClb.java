@@ -132,13 +132,12 @@ abstract class ExistingClb implements Policy {
     }
 
     Verdict deny(ObjectReview review, String id, String cause, String code, String fix) {
-        return Verdict.deny(id(), id() + ": " + review.describe() + " cannot use " + id + ": " + cause
-                + (code == null ? "" : " [" + code + "]") + "; " + fix);
+        return Verdict.deny(id(), review, "cannot use " + id + ": " + cause + (code == null ? "" : " [" + code + "]") + "; " + fix);
     }
 
     /** Offline there is no uid: the owner tag may name the very object under review. */
     Verdict unchecked(ObjectReview review, String id, ClbInfo clb) {
-        return Verdict.warn(id(), id() + ": " + review.describe() + ": " + id + " is tagged " + terms.ownerTag() + "="
+        return Verdict.warn(id(), review, ": " + id + " is tagged " + terms.ownerTag() + "="
                 + shortUid(clb.tag(terms.ownerTag())) + "; owner and listeners not checked (no metadata.uid offline)");
     }
 
