@@ -6,7 +6,8 @@
 #
 # Targets: /validate p99 under 1 ms server-side (clbguard_admission_latency_seconds) and /validate throughput
 # at least 70 % of /q/health/live. Settings (environment): DURATION (20s per endpoint, in ROUNDS (4) turns),
-# WARMUP (15s), CONNECTIONS (16), THREADS (1), PORT (18443), REBUILD=1 to package even if a build exists, JAVA_OPTS (-XX:+UseSerialGC).
+# WARMUP (15s), CONNECTIONS (16), THREADS (1), PORT (18443), REBUILD=1 to package even if a build exists, JAVA_OPTS (-XX:+UseSerialGC),
+# POLICIES (the policy directory, ./policies; upper-bound.sh gives an empty one).
 # The server runs with the serial collector: the one the shipped native image has, and the one the JVM picks
 # itself under the Deployment's 1-CPU limit. On this 2-CPU bench machine it would otherwise pick G1.
 set -euo pipefail
@@ -85,7 +86,7 @@ java ${JAVA_OPTS:--XX:+UseSerialGC} -Dquarkus.profile="$PROFILE" "${CLOUD[@]}" \
   "-D%$PROFILE.quarkus.tls.key-store.pem.0.cert=$WORK/tls.crt" "-D%$PROFILE.quarkus.tls.key-store.pem.0.key=$WORK/tls.key" \
   -Dclbguard.cluster.id=cls-7k2m9q4p -Dclbguard.cluster.region=ap-guangzhou -Dclbguard.cluster.vpc-id=vpc-4f8q2w1e \
   -Dclbguard.cluster.elastic=true -Dclbguard.cluster.owner-uin=100012345678 \
-  -Dclbguard.policies.dir="$ROOT/policies" \
+  -Dclbguard.policies.dir="${POLICIES:-$ROOT/policies}" \
   -jar "$JAR" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for i in $(seq 1 120); do
@@ -165,7 +166,7 @@ for label in validate mutate health; do
     -v p99="$(field $label p99_us | sort -n | tail -1)" -v e="$(( $(sum $label socket_errors) + $(sum $label non2xx) ))" \
     'BEGIN { printf "%-16s %10.0f %12.3f %12.3f %8d\n", l, r / (d / 1e6), p50 / 1000, p99 / 1000, e }'
 done
-# A server that records no histogram (upper-bound.sh's decode-only copy) reads as "n/a", not as a failed run.
+# A server that records no histogram reads as "n/a", not as a failed run.
 read -r v50 vn < <(server_quantile "$WORK/m0.txt" "$WORK/m1.txt" validate 0.50) || v50=n/a vn=0
 read -r v99 _ < <(server_quantile "$WORK/m0.txt" "$WORK/m1.txt" validate 0.99) || v99=n/a
 read -r m99 mn < <(server_quantile "$WORK/m0.txt" "$WORK/m1.txt" mutate 0.99) || m99=n/a mn=0

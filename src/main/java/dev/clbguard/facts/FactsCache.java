@@ -74,10 +74,6 @@ public final class FactsCache implements ClbDirectory, AutoCloseable {
                 .tag("result", result).register(meters);
     }
 
-    public Options options() {
-        return options;
-    }
-
     @Override
     public ClbFacts lookup(Set<String> ids, Duration budget) {
         long now = System.nanoTime();
@@ -122,10 +118,6 @@ public final class FactsCache implements ClbDirectory, AutoCloseable {
     }
 
     /** Forgets everything cached (not the calls in flight). */
-    public void invalidateAll() {
-        cache.clear();
-    }
-
     private void enqueue(String id) {
         synchronized (batchLock) {
             pending.add(id);

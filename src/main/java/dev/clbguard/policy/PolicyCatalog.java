@@ -25,10 +25,6 @@ public final class PolicyCatalog {
     private PolicyCatalog() {
     }
 
-    public static List<Policy> all() {
-        return ALL;
-    }
-
     public static Map<String, Policy> byId() {
         Map<String, Policy> m = new LinkedHashMap<>();
         for (Policy p : ALL) {

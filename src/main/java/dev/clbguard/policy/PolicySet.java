@@ -1,7 +1,6 @@
 package dev.clbguard.policy;
 
 import java.util.List;
-import java.util.Optional;
 
 /** The active policies with their settings: an immutable snapshot, swapped whole on reload. */
 public record PolicySet(List<Bound> policies) {
@@ -13,9 +12,5 @@ public record PolicySet(List<Bound> policies) {
 
     public PolicySet {
         policies = List.copyOf(policies);
-    }
-
-    public Optional<Bound> find(String id) {
-        return policies.stream().filter(b -> b.policy().id().equals(id)).findFirst();
     }
 }

@@ -75,7 +75,7 @@ class LookupDetectionTest {
     }
 
     private static PolicySet defaults() {
-        return PolicyCatalog.bind(PolicyCatalog.all().stream().map(p -> PolicyConfig.defaults(p.id(), Mode.ENFORCE)).toList());
+        return PolicyCatalog.bind(PolicyCatalog.byId().keySet().stream().map(id -> PolicyConfig.defaults(id, Mode.ENFORCE)).toList());
     }
 
     @ParameterizedTest(name = "{0}")

@@ -158,6 +158,6 @@ class PolicyFilesTest {
         List<String> ids = r.configs().stream().map(PolicyConfig::id).toList();
         assertTrue(ids.containsAll(List.of("elastic-service-types", "ingress-class-default", "clb-annotations",
                 "clb-transitions")), ids.toString());
-        assertEquals(PolicyCatalog.all().size(), PolicyCatalog.bind(r.configs()).policies().size());
+        assertEquals(PolicyCatalog.byId().size(), PolicyCatalog.bind(r.configs()).policies().size());
     }
 }
