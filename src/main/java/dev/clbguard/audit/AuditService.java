@@ -42,7 +42,7 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 /**
- * The background audit (issue 7.2): on the leader, every interval, every existing Service and Ingress is
+ * The background audit (docs/reconciler.md): on the leader, every interval, every existing Service and Ingress is
  * judged by the same {@link PolicyEngine} as admission: "would it be admitted today?" ({@link Origin#AUDIT},
  * CREATE of the stored object, which carries its uid; an UPDATE would grandfather what was already there). Findings become a report, a gauge per policy and namespace, and one Warning Event per object
  * each time its findings change.

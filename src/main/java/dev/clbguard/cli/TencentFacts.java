@@ -14,7 +14,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * CLB facts from the Tencent Cloud API through the facts package's SDK adapter, with credentials from the
- * environment only (tke-rules.md §6). {@code clbguard.cloud.endpoint} may name another API host, or
+ * environment only (docs/tke-rules.md §6). {@code clbguard.cloud.endpoint} may name another API host, or
  * {@code http://127.0.0.1:port} for a local CLB API emulator (plain HTTP is refused for any other host).
  */
 final class TencentFacts {

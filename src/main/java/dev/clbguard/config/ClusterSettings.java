@@ -4,7 +4,7 @@ import dev.clbguard.policy.ClusterProfile;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** The cluster profile (tke-rules.md §1): configured, never guessed. */
+/** The cluster profile (docs/tke-rules.md §1): configured, never guessed. */
 @ConfigMapping(prefix = "clbguard.cluster")
 public interface ClusterSettings {
 

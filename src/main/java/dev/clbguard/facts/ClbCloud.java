@@ -10,7 +10,7 @@ import dev.clbguard.policy.clb.ClbInfo;
 
 /**
  * The reconciler's way to Tencent Cloud: reads that retry (within the reconciler's patience, not admission's),
- * and the lifecycle writes of tke-rules.md §5. Every call goes through the Tencent SDK; failures surface as
+ * and the lifecycle writes of docs/tke-rules.md §5. Every call goes through the Tencent SDK; failures surface as
  * {@link CloudException} with the cloud's error code.
  */
 public interface ClbCloud {

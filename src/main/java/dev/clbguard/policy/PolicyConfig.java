@@ -7,7 +7,7 @@ import java.util.Set;
 
 /**
  * One policy's settings from {@code policies/*.yaml}. {@code onLookupFailure} is null when the file leaves it
- * to the default of tke-rules.md §4 (deny for enforce mode, allow with a warning on dry-run and in warn mode).
+ * to the default of docs/tke-rules.md §4 (deny for enforce mode, allow with a warning on dry-run and in warn mode).
  */
 public record PolicyConfig(String id, Mode mode, Set<String> exemptNamespaces, LookupFailure onLookupFailure,
         Map<String, Object> parameters, String source) {
@@ -34,7 +34,7 @@ public record PolicyConfig(String id, Mode mode, Set<String> exemptNamespaces, L
         return namespace != null && exemptNamespaces.contains(namespace);
     }
 
-    /** What to do when facts are unknown, with the defaults of tke-rules.md §4 applied. */
+    /** What to do when facts are unknown, with the defaults of docs/tke-rules.md §4 applied. */
     public LookupFailure lookupFailure(boolean dryRun) {
         if (onLookupFailure != null) {
             return onLookupFailure;

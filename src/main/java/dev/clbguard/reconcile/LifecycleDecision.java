@@ -16,7 +16,7 @@ import dev.clbguard.policy.tke.TkeCodes;
 import dev.clbguard.policy.tke.TkeTags;
 
 /**
- * The lifecycle table of tke-rules.md §5 as a pure function: from what the object says and what the cloud
+ * The lifecycle table of docs/tke-rules.md §5 as a pure function: from what the object says and what the cloud
  * says about its CLB, the next step. Level-triggered: called again after every step until it answers
  * {@link Action.Nothing}, {@link Action.Finish} or {@link Action.Refuse}.
  */

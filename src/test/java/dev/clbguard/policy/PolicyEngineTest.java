@@ -177,7 +177,7 @@ class PolicyEngineTest {
         return new ClbLookup.Found(new ClbInfo(id, "n", "OPEN", 1, "vpc-4f8q2w1e", null, List.of(), Map.of(), List.of()));
     }
 
-    /** Unknown facts: the policy is not asked; its onLookupFailure answers, with the defaults of tke-rules.md §4. */
+    /** Unknown facts: the policy is not asked; its onLookupFailure answers, with the defaults of docs/tke-rules.md §4. */
     private static Decision unknown(Mode mode, LookupFailure explicit, boolean dryRun) {
         Fake p = new Fake("needs-clb", Set.of(ResourceKind.SERVICE), false, Set.of("lb-6swtxp1x"), (r, c) -> {
             throw new AssertionError("must not be evaluated on unknown facts");

@@ -20,7 +20,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 
-/** The lifecycle table of tke-rules.md §5, row by row, as pure decisions. */
+/** The lifecycle table of docs/tke-rules.md §5, row by row, as pure decisions. */
 class LifecycleDecisionTest {
 
     static final ClusterProfile PROFILE = new ClusterProfile("cls-7k2m9q4p", "ap-guangzhou", "vpc-4f8q2w1e", true,

@@ -29,7 +29,7 @@ import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 
 /**
- * The lifecycle of tke-rules.md §5 end to end: a mock API server in CRUD mode, informers, leader election,
+ * The lifecycle of docs/tke-rules.md §5 end to end: a mock API server in CRUD mode, informers, leader election,
  * the work queue, and the in-memory cloud with injected failures and crashes.
  */
 @QuarkusTest

@@ -52,7 +52,7 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 
 /**
- * The install manifests say what docs/install.md and admission-protocol.md promise: side-effect free webhooks
+ * The install manifests say what docs/install.md and docs/admission.md promise: side-effect free webhooks
  * with short timeouts, kube-system and clbguard's namespace excluded, objects being deleted skipped, only
  * services and ingresses (never status), least-privilege RBAC and a hardened Deployment that matches the
  * application's own settings. Checked on the source files (fabric8 models) and on kustomize's rendering.

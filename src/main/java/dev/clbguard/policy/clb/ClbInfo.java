@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What clbguard needs to know about one CLB (tke-rules.md §4). {@code forward} 1 is an application CLB,
+ * What clbguard needs to know about one CLB (docs/tke-rules.md §4). {@code forward} 1 is an application CLB,
  * 0 a classic one; {@code type} is OPEN or INTERNAL.
  */
 public record ClbInfo(String id, String name, String type, int forward, String vpcId, String subnetId,

@@ -9,7 +9,7 @@ import dev.clbguard.policy.tke.BoundedJson;
 import dev.clbguard.policy.tke.TkeFormats;
 
 /**
- * Format checks for single TKE annotation values (tke-rules.md §2.2, §3). Each returns null when the value is
+ * Format checks for single TKE annotation values (docs/tke-rules.md §2.2, §3). Each returns null when the value is
  * fine, or the {@link Problem}: what is wrong, TKE's code for it (null when TKE has none) and the fix.
  */
 final class AnnotationChecks {

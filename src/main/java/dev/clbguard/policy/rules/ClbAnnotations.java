@@ -30,7 +30,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.IngressTLS;
 
 /**
  * The syntax of the TKE annotations on LoadBalancer Services and TKE-managed Ingresses, and of Ingress host
- * names (tke-rules.md §2.2, §3): what TKE's controller would otherwise reject later, asynchronously, as an
+ * names (docs/tke-rules.md §2.2, §3): what TKE's controller would otherwise reject later, asynchronously, as an
  * Event nobody reads. A bad value the object already carried before an UPDATE only warns, so that objects
  * predating this policy can still be edited (and their finalizers removed).
  */

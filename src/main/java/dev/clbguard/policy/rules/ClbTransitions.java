@@ -20,7 +20,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 
 /**
- * The CLB an object uses is chosen once, at creation (tke-rules.md §4): TKE refuses to switch an object to or
+ * The CLB an object uses is chosen once, at creation (docs/tke-rules.md §4): TKE refuses to switch an object to or
  * from an existing CLB, between public and internal, or to another subnet. Caught here, the user gets the
  * workaround at once instead of a controller Event later. A Service that is not (or no longer) a LoadBalancer
  * has no CLB, so its annotations change freely: that is the Service workaround.

@@ -16,7 +16,7 @@ import io.fabric8.kubernetes.api.model.Service;
 
 /**
  * Elastic (serverless) clusters have no nodes and no kube-proxy: only headless ClusterIP, LoadBalancer and
- * ExternalName Services work (tke-rules.md §2.1). Only the literal {@code clusterIP: None} is headless: the
+ * ExternalName Services work (docs/tke-rules.md §2.1). Only the literal {@code clusterIP: None} is headless: the
  * mutating call has no clusterIP yet and the validating call has the address just allocated.
  */
 public final class ElasticServiceTypes implements Policy {

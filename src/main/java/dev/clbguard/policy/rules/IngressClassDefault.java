@@ -19,7 +19,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.IngressSpec;
 
 /**
  * Names the controller of an Ingress that names none, so that what manages it is written on the object
- * (tke-rules.md §3). Never touches an Ingress whose spec.ingressClassName is set: the API server rejects an
+ * (docs/tke-rules.md §3). Never touches an Ingress whose spec.ingressClassName is set: the API server rejects an
  * Ingress carrying both. Idempotent: a second application finds the class and does nothing.
  */
 public final class IngressClassDefault implements Policy {

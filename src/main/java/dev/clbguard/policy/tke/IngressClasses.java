@@ -3,7 +3,7 @@ package dev.clbguard.policy.tke;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 
-/** Which controller an Ingress belongs to (tke-rules.md §3): absent or qcloud means TKE's. */
+/** Which controller an Ingress belongs to (docs/tke-rules.md §3): absent or qcloud means TKE's. */
 public final class IngressClasses {
 
     public static final String QCLOUD = "qcloud";

@@ -1,6 +1,6 @@
 package dev.clbguard.policy.tke;
 
-/** Every TKE annotation key clbguard reads or writes (tke-rules.md §2.2, §3), in one place. */
+/** Every TKE annotation key clbguard reads or writes (docs/tke-rules.md §2.2, §3), in one place. */
 public final class TkeAnnotations {
 
     // Service

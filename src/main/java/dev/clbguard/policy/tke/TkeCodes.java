@@ -1,6 +1,6 @@
 package dev.clbguard.policy.tke;
 
-/** TKE's own error codes (tke-rules.md §7), reused in messages so users can find TKE's documentation. */
+/** TKE's own error codes (docs/tke-rules.md §7), reused in messages so users can find TKE's documentation. */
 public final class TkeCodes {
 
     // Service

@@ -2,7 +2,7 @@ package dev.clbguard.policy.tke;
 
 import java.util.regex.Pattern;
 
-/** The value formats TKE accepts in its annotations and host names (tke-rules.md §2.2, §3). */
+/** The value formats TKE accepts in its annotations and host names (docs/tke-rules.md §2.2, §3). */
 public final class TkeFormats {
 
     public static final Pattern CLB_ID = Pattern.compile("lb-[a-z0-9]{8}");

@@ -1,6 +1,6 @@
 package dev.clbguard.policy.tke;
 
-/** The CLB tags that carry ownership and lifecycle (tke-rules.md §5). */
+/** The CLB tags that carry ownership and lifecycle (docs/tke-rules.md §5). */
 public final class TkeTags {
 
     public static final String CREATED_BY = "tke-createdBy-flag";

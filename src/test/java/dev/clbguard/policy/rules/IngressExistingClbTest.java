@@ -41,7 +41,7 @@ class IngressExistingClbTest {
         return eval(review, facts, DEFAULTS);
     }
 
-    /** One line each; "about 200 characters" (tke-rules.md §7) with the short names the tests use. */
+    /** One line each; "about 200 characters" (docs/tke-rules.md §7) with the short names the tests use. */
     private List<Verdict> eval(ObjectReview review, ClbFacts facts, PolicyConfig config) {
         List<Verdict> verdicts = policy.evaluate(review, context(config, facts));
         for (Verdict v : verdicts) {
