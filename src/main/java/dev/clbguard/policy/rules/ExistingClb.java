@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 import dev.clbguard.policy.ClusterProfile;
@@ -47,11 +48,13 @@ abstract class ExistingClb implements Policy {
     }
 
     /**
-     * The codes and words of one kind. {@code otherKindTag} is the uuid tag of the kind that can never share the
-     * CLB: TKE lets a CLB serve Services or Ingresses, not both.
+     * The codes and words of one kind: which objects' {@code annotation} names the CLB ({@code claims}: those the
+     * kind's TKE controller gives a CLB), and {@code otherKindTag}, the uuid tag of the kind that can never share
+     * the CLB: TKE lets a CLB serve Services or Ingresses, not both.
      */
-    record Terms(String policyId, ResourceKind kind, String ownerTag, String notFound, String createdByTke,
-            String otherCluster, boolean applicationOnly, String otherKind, String otherKindTag, String otherKindCode) {
+    record Terms(String policyId, ResourceKind kind, Predicate<HasMetadata> claims, String annotation, String ownerTag,
+            String notFound, String createdByTke, String otherCluster, boolean applicationOnly, String otherKind,
+            String otherKindTag, String otherKindCode) {
     }
 
     private final Terms terms;
@@ -61,7 +64,9 @@ abstract class ExistingClb implements Policy {
     }
 
     /** The existing CLB the object names, or null when it names none or is not one the kind's controller reads. */
-    abstract String existingId(HasMetadata obj);
+    final String existingId(HasMetadata obj) {
+        return obj != null && terms.claims().test(obj) ? Meta.annotation(obj, terms.annotation()) : null;
+    }
 
     /** Who may use a CLB tagged {@code owner}, and which listeners are in the way: where the kinds differ. */
     abstract void claim(ObjectReview review, String id, ClbInfo clb, Owner owner, PolicyContext ctx, List<Verdict> out);

@@ -32,7 +32,8 @@ public final class IngressExistingClb extends ExistingClb {
     private static final String GROUP = TkeAnnotations.INGRESS_ENABLE_GROUP;
 
     public IngressExistingClb() {
-        super(new Terms(ID, ResourceKind.INGRESS, TkeTags.INGRESS_UUID, TkeCodes.ING_CLB_NOT_FOUND,
+        super(new Terms(ID, ResourceKind.INGRESS, o -> o instanceof Ingress ing && IngressClasses.managedByTke(ing),
+                TkeAnnotations.INGRESS_EXIST_LBID, TkeTags.INGRESS_UUID, TkeCodes.ING_CLB_NOT_FOUND,
                 TkeCodes.ING_CLB_CREATED_BY_TKE, TkeCodes.ING_CLB_OTHER_INGRESS, true, "a Service", TkeTags.SERVICE_UUID,
                 TkeCodes.CLB_OF_OTHER_KIND));
     }
@@ -40,14 +41,6 @@ public final class IngressExistingClb extends ExistingClb {
     @Override
     public void checkParameters(PolicyConfig config) {
         config.choice(LISTENERS, "none", LISTENER_CHOICES);
-    }
-
-    @Override
-    String existingId(HasMetadata obj) {
-        if (!(obj instanceof Ingress ing) || !IngressClasses.managedByTke(ing)) {
-            return null;
-        }
-        return Meta.annotation(ing, TkeAnnotations.INGRESS_EXIST_LBID);
     }
 
     @Override

@@ -18,7 +18,6 @@ import dev.clbguard.policy.tke.Services;
 import dev.clbguard.policy.tke.TkeAnnotations;
 import dev.clbguard.policy.tke.TkeCodes;
 import dev.clbguard.policy.tke.TkeTags;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 
@@ -35,17 +34,10 @@ public final class ServiceExistingClb extends ExistingClb {
     private static final String SHARE_FIX = "set qcloud-share-existed-lb: \"true\"";
 
     public ServiceExistingClb() {
-        super(new Terms(ID, ResourceKind.SERVICE, TkeTags.SERVICE_UUID, TkeCodes.SVC_CLB_NOT_FOUND,
+        super(new Terms(ID, ResourceKind.SERVICE, o -> o instanceof Service svc && Services.loadBalancer(svc),
+                TkeAnnotations.SERVICE_EXISTED_LBID, TkeTags.SERVICE_UUID, TkeCodes.SVC_CLB_NOT_FOUND,
                 TkeCodes.SVC_CLB_CREATED_BY_TKE, TkeCodes.SVC_CLB_OTHER_CLUSTER, false, "an Ingress", TkeTags.INGRESS_UUID,
                 TkeCodes.CLB_OF_OTHER_KIND));
-    }
-
-    @Override
-    String existingId(HasMetadata obj) {
-        if (!(obj instanceof Service svc) || !Services.loadBalancer(svc)) {
-            return null;
-        }
-        return Meta.annotation(svc, TkeAnnotations.SERVICE_EXISTED_LBID);
     }
 
     @Override

@@ -1,5 +1,8 @@
 package dev.clbguard.policy.rules;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -13,6 +16,7 @@ import dev.clbguard.policy.Origin;
 import dev.clbguard.policy.PolicyConfig;
 import dev.clbguard.policy.PolicyContext;
 import dev.clbguard.policy.ResourceKind;
+import dev.clbguard.policy.Verdict;
 import dev.clbguard.policy.clb.ClbFacts;
 import dev.clbguard.policy.clb.ClbInfo;
 import dev.clbguard.policy.clb.ClbListener;
@@ -109,5 +113,20 @@ final class ClbTestData {
 
     private static ResourceKind kind(HasMetadata obj) {
         return obj instanceof Service ? ResourceKind.SERVICE : obj instanceof Ingress ? ResourceKind.INGRESS : null;
+    }
+
+    /** Each verdict one line about the object, of "about 200 characters" (docs/tke-rules.md §7) with the tests' names. */
+    static List<Verdict> oneLineEach(String prefix, List<Verdict> verdicts) {
+        for (Verdict v : verdicts) {
+            assertTrue(v.message().startsWith(prefix), v.message());
+            assertTrue(!v.message().contains("\n") && v.message().length() <= 220, v.message().length() + ": " + v.message());
+        }
+        return verdicts;
+    }
+
+    static Verdict only(List<Verdict> verdicts, Verdict.Effect effect) {
+        assertEquals(1, verdicts.size(), verdicts.toString());
+        assertEquals(effect, verdicts.get(0).effect(), verdicts.toString());
+        return verdicts.get(0);
     }
 }

@@ -10,6 +10,8 @@ import static dev.clbguard.policy.rules.ClbTestData.ingress;
 import static dev.clbguard.policy.rules.ClbTestData.listener;
 import static dev.clbguard.policy.rules.ClbTestData.missing;
 import static dev.clbguard.policy.rules.ClbTestData.offline;
+import static dev.clbguard.policy.rules.ClbTestData.oneLineEach;
+import static dev.clbguard.policy.rules.ClbTestData.only;
 import static dev.clbguard.policy.rules.ClbTestData.update;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -43,18 +45,7 @@ class IngressExistingClbTest {
 
     /** One line each; "about 200 characters" (docs/tke-rules.md §7) with the short names the tests use. */
     private List<Verdict> eval(ObjectReview review, ClbFacts facts, PolicyConfig config) {
-        List<Verdict> verdicts = policy.evaluate(review, context(config, facts));
-        for (Verdict v : verdicts) {
-            assertTrue(v.message().startsWith("ingress-existing-clb: Ingress shop/checkout"), v.message());
-            assertTrue(!v.message().contains("\n") && v.message().length() <= 220, v.message().length() + ": " + v.message());
-        }
-        return verdicts;
-    }
-
-    private static Verdict only(List<Verdict> verdicts, Verdict.Effect effect) {
-        assertEquals(1, verdicts.size(), verdicts.toString());
-        assertEquals(effect, verdicts.get(0).effect(), verdicts.toString());
-        return verdicts.get(0);
+        return oneLineEach("ingress-existing-clb: Ingress shop/checkout", policy.evaluate(review, context(config, facts)));
     }
 
     private static Verdict deniedWith(List<Verdict> verdicts, String code) {

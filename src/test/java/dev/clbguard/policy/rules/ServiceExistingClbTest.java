@@ -9,6 +9,8 @@ import static dev.clbguard.policy.rules.ClbTestData.found;
 import static dev.clbguard.policy.rules.ClbTestData.listener;
 import static dev.clbguard.policy.rules.ClbTestData.missing;
 import static dev.clbguard.policy.rules.ClbTestData.offline;
+import static dev.clbguard.policy.rules.ClbTestData.oneLineEach;
+import static dev.clbguard.policy.rules.ClbTestData.only;
 import static dev.clbguard.policy.rules.ClbTestData.port;
 import static dev.clbguard.policy.rules.ClbTestData.service;
 import static dev.clbguard.policy.rules.ClbTestData.update;
@@ -36,18 +38,7 @@ class ServiceExistingClbTest {
     private final ServiceExistingClb policy = new ServiceExistingClb();
 
     private List<Verdict> eval(ObjectReview review, ClbFacts facts) {
-        List<Verdict> verdicts = policy.evaluate(review, context(ServiceExistingClb.ID, facts));
-        for (Verdict v : verdicts) {
-            assertTrue(v.message().startsWith("service-existing-clb: Service shop/api"), v.message());
-            assertTrue(!v.message().contains("\n") && v.message().length() <= 220, v.message().length() + ": " + v.message());
-        }
-        return verdicts;
-    }
-
-    private static Verdict only(List<Verdict> verdicts, Verdict.Effect effect) {
-        assertEquals(1, verdicts.size(), verdicts.toString());
-        assertEquals(effect, verdicts.get(0).effect(), verdicts.toString());
-        return verdicts.get(0);
+        return oneLineEach("service-existing-clb: Service shop/api", policy.evaluate(review, context(ServiceExistingClb.ID, facts)));
     }
 
     @Test
