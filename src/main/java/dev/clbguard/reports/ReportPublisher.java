@@ -43,7 +43,7 @@ import jakarta.inject.Inject;
  * <li>{@link #publish}: both at once.</li>
  * </ul>
  * Each call replaces that producer's part and brings the reports in line: created when missing, patched in
- * place (JSON merge patch, never delete-and-recreate) when their content differs, left alone otherwise; a
+ * place (JSON Patch, never delete-and-recreate) when their content differs, left alone otherwise; a
  * report whose results are all gone is emptied. Only the leader writes. Where a report CRD is not installed
  * this is logged once and that API is skipped; the other outputs (audit report, metrics, Events) go on.
  * Failures are logged, never thrown: reports are one output among several.
@@ -92,7 +92,12 @@ public class ReportPublisher {
     }
 
     /** Replaces both parts; a null part stays as it was. */
-    public synchronized Writes publish(Collection<ObjectResult> objectResults, Collection<ClbResult> clbResults) {
+    public Writes publish(Collection<ObjectResult> objectResults, Collection<ClbResult> clbResults) {
+        return publish(objectResults, clbResults, settings.api().apis());
+    }
+
+    synchronized Writes publish(Collection<ObjectResult> objectResults, Collection<ClbResult> clbResults,
+            List<ReportApi> apis) {
         if (objectResults != null) {
             objects = List.copyOf(objectResults);
         }
@@ -108,7 +113,7 @@ public class ReportPublisher {
             return NOTHING; // only the leader writes; its own audit and sweep publish the same results
         }
         Writes total = NOTHING;
-        for (ReportApi api : settings.api().apis()) {
+        for (ReportApi api : apis) {
             try {
                 total = total.plus(sync(api));
             } catch (KubernetesClientException e) {
@@ -218,17 +223,20 @@ public class ReportPublisher {
         }
     }
 
+    /** A JSON Patch that sets each content field (add replaces a field that is there): lists replaced whole. */
     private static void patch(KubernetesClient k8s, ReportApi api, PolicyReports.Target target, Map<String, Object> content) {
+        List<Map<String, Object>> ops = content.entrySet().stream()
+                .map(e -> Map.<String, Object>of("op", "add", "path", "/" + e.getKey(), "value", e.getValue())).toList();
         String body;
         try {
-            body = KubeJson.mapper().writeValueAsString(content);
+            body = KubeJson.mapper().writeValueAsString(ops);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("report content is not JSON", e);
         }
-        var ops = k8s.genericKubernetesResources(context(api, target));
-        var one = target.namespace() == null ? ops.withName(PolicyReports.NAME)
-                : ops.inNamespace(target.namespace()).withName(PolicyReports.NAME);
-        one.patch(PatchContext.of(PatchType.JSON_MERGE), body);
+        var all = k8s.genericKubernetesResources(context(api, target));
+        var one = target.namespace() == null ? all.withName(PolicyReports.NAME)
+                : all.inNamespace(target.namespace()).withName(PolicyReports.NAME);
+        one.patch(PatchContext.of(PatchType.JSON), body);
     }
 
     private void count(ReportApi api, String operation) {
