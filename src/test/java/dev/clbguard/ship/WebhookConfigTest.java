@@ -75,7 +75,8 @@ class WebhookConfigTest {
             assertFalse(objects.isEmpty(), file + " holds no object");
             for (HasMetadata o : objects) {
                 assertNotNull(o.getMetadata().getName(), file + ": an object without a name");
-                boolean known = !(o instanceof GenericKubernetesResource) || o.getApiVersion().startsWith("cert-manager.io/");
+                boolean known = !(o instanceof GenericKubernetesResource) || o.getApiVersion().startsWith("cert-manager.io/")
+                        || o.getApiVersion().startsWith("monitoring.coreos.com/");
                 assertTrue(known, file + ": " + o.getApiVersion() + " " + o.getKind() + " is not a known API type");
             }
         }
