@@ -70,10 +70,9 @@ public final class AdmissionCodec {
         try {
             root = mapper.readTree(body);
         } catch (JsonProcessingException e) {
-            throw new BadAdmissionRequest("body is not valid JSON: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()));
+            throw new BadAdmissionRequest(JsonSyntax.describe(e, body, MAX_DEPTH));
         } catch (IOException e) {
-            throw new BadAdmissionRequest("body could not be read: " + e.getMessage());
+            throw new BadAdmissionRequest("body could not be read as JSON");
         }
         return interpret(root, null, null, phase);
     }

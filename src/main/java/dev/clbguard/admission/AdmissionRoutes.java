@@ -1,11 +1,15 @@
 package dev.clbguard.admission;
 
+import java.util.List;
+import java.util.Locale;
+
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import dev.clbguard.policy.Phase;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -18,9 +22,11 @@ import jakarta.inject.Inject;
  * JAX-RS machinery around it cost more than judging the object did. Answered on the event loop unless a policy
  * needs a CLB lookup, which may wait (bounded by the facts budget) and so runs on a worker thread.
  * <p>
- * Errors in the envelope answer 400 with a plain message, bodies over quarkus.http.limits.max-body-size 413;
- * nothing ever answers with a stack trace. Every answer on these routes is counted by {@link AdmissionMetrics}, so
- * they are left out of Quarkus' generic HTTP server metrics (application.properties).
+ * Only the paths in {@link #ENDPOINTS} exist (any other is Vert.x's 404), and only for POST (405 otherwise). A body
+ * that is not JSON answers 415 before it is read, errors in the envelope 400 with a plain message, bodies over
+ * quarkus.http.limits.max-body-size 413; nothing ever answers with a stack trace, and only a fault of clbguard's
+ * own is logged as an error. Every POST on these routes is counted by {@link AdmissionMetrics}, so they are left
+ * out of Quarkus' generic HTTP server metrics (application.properties).
  */
 @ApplicationScoped
 public class AdmissionRoutes {
@@ -29,6 +35,14 @@ public class AdmissionRoutes {
     private static final String JSON = "application/json";
     private static final String PLAIN = "text/plain; charset=UTF-8";
     private static final String INTERNAL_ERROR = "internal error in clbguard; see its log\n";
+
+    /** A webhook path and the review it serves. */
+    public record Endpoint(String path, Phase phase) {
+    }
+
+    /** Every webhook path there is: what the webhook configurations in webhook-config/ may call. */
+    public static final List<Endpoint> ENDPOINTS = List.of(new Endpoint("/validate", Phase.VALIDATE),
+            new Endpoint("/mutate", Phase.MUTATE));
 
     @Inject
     AdmissionHandler handler;
@@ -39,10 +53,51 @@ public class AdmissionRoutes {
 
     void register(@Observes Router router) {
         BodyHandler body = BodyHandler.create(false).setBodyLimit(maxBody.asLongValue());
-        for (Phase phase : Phase.values()) {
-            router.post("/" + phase.name().toLowerCase()).handler(body).handler(rc -> serve(rc, phase))
-                    .failureHandler(rc -> failed(rc, phase));
+        for (Endpoint endpoint : ENDPOINTS) {
+            Phase phase = endpoint.phase();
+            // Its own route, ahead of the next: Vert.x wants the body handler first on a route.
+            router.post(endpoint.path()).handler(rc -> requireJson(rc, phase));
+            router.post(endpoint.path()).handler(body).handler(rc -> serve(rc, phase)).failureHandler(rc -> failed(rc, phase));
+            router.route(endpoint.path()).handler(rc -> methodNotAllowed(rc, endpoint.path()));
         }
+    }
+
+    /**
+     * The API server always sends JSON. Anything else is refused before the body handler runs: it would parse a
+     * form body into attributes (and fail on a large one) only for the answer to be "not an AdmissionReview".
+     */
+    private void requireJson(RoutingContext rc, Phase phase) {
+        String type = rc.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        if (isJson(type)) {
+            rc.next();
+            return;
+        }
+        LOG.debugf("%s request with Content-Type %s refused", phase.name().toLowerCase(), type);
+        metrics.unread(phase, "malformed");
+        send(rc, 415, PLAIN, Buffer.buffer("Content-Type must be application/json, not "
+                + (type == null || type.isBlank() ? "missing" : "'" + clip(type) + "'")
+                + " (curl: -H 'Content-Type: application/json')\n"));
+    }
+
+    /** application/json or a +json type, with any parameters (charset). */
+    static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int semicolon = contentType.indexOf(';');
+        String media = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
+        return media.equals(JSON) || media.startsWith("application/") && media.endsWith("+json");
+    }
+
+    private static String clip(String s) {
+        String printable = s.replaceAll("[^\\x20-\\x7e]", "?");
+        return printable.length() > 80 ? printable.substring(0, 80) + "…" : printable;
+    }
+
+    private static void methodNotAllowed(RoutingContext rc, String path) {
+        rc.response().putHeader(HttpHeaders.ALLOW, "POST");
+        send(rc, 405, PLAIN, Buffer.buffer(rc.request().method().name() + " is not allowed on " + path
+                + ": the admission webhook answers POST only\n"));
     }
 
     private void serve(RoutingContext rc, Phase phase) {
@@ -106,10 +161,13 @@ public class AdmissionRoutes {
                     + " bytes (quarkus.http.limits.max-body-size)\n"));
             return;
         }
-        if (rc.failure() != null) {
-            LOG.error("internal error answering a " + phase.name().toLowerCase() + " request", rc.failure());
-        }
         int status = rc.statusCode() >= 400 && rc.statusCode() < 500 ? rc.statusCode() : 500;
+        if (status == 500) {
+            LOG.error("internal error answering a " + phase.name().toLowerCase() + " request", rc.failure());
+        } else {
+            // The client's mistake (a body Vert.x could not read): worth a debug line, not an alarm.
+            LOG.debugf("%s request could not be read (%d): %s", phase.name().toLowerCase(), status, rc.failure());
+        }
         metrics.unread(phase, status == 500 ? "error" : "malformed");
         send(rc, status, PLAIN, Buffer.buffer(status == 500 ? INTERNAL_ERROR : "the request could not be read\n"));
     }
