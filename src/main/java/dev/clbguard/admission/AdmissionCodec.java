@@ -154,9 +154,7 @@ public final class AdmissionCodec {
             }
             return obj;
         } catch (JsonProcessingException e) {
-            String path = e instanceof com.fasterxml.jackson.databind.JsonMappingException jme ? jme.getPathReference() : "";
-            throw new IllegalArgumentException(field + " is not a valid " + type.getSimpleName() + ": "
-                    + e.getOriginalMessage().lines().findFirst().orElse("") + (path.isEmpty() ? "" : " (" + shortPath(path) + ")"));
+            throw new IllegalArgumentException(field + " is not a valid " + type.getSimpleName() + ": " + JsonSyntax.fieldProblem(e));
         }
     }
 
@@ -223,9 +221,5 @@ public final class AdmissionCodec {
         }
         String s = v.toString();
         return s.length() > 60 ? s.substring(0, 60) + "…" : s;
-    }
-
-    private static String shortPath(String path) {
-        return path.length() > 120 ? path.substring(path.length() - 120) : path;
     }
 }

@@ -9,6 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import dev.clbguard.config.KubeJson;
 import dev.clbguard.policy.Phase;
 
@@ -62,6 +64,23 @@ class MalformedJsonMessageTest {
     void tooDeep(int depth) {
         assertEquals("body is not valid JSON: objects and arrays are nested deeper than 100 levels",
                 message(("[".repeat(depth) + "]".repeat(depth)).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            ports an object  | /request/object/spec         | ports    | {}     | spec.ports must be a list
+            ports a string   | /request/object/spec         | ports    | "abc"  | spec.ports must be a list
+            port a word      | /request/object/spec/ports/0 | port     | "eighty" | spec.ports[0].port must be a number, not 'eighty'
+            port an object   | /request/object/spec/ports/0 | port     | {"a":1} | spec.ports[0].port must be a number
+            metadata a list  | /request/object              | metadata | []     | metadata must be a mapping
+            selector a list  | /request/object/spec         | selector | ["a"]  | spec.selector must be a mapping
+            """)
+    void anObjectOfTheWrongShapeIsNamedByItsFieldPath(String name, String parent, String field, String value, String expected)
+            throws Exception {
+        ObjectNode review = Fixtures.tree("010");
+        ((ObjectNode) review.at(parent)).set(field, KubeJson.mapper().readTree(value));
+        IncomingReview in = codec.decode(review.toString().getBytes(StandardCharsets.UTF_8), Phase.VALIDATE);
+        assertEquals("request.object is not a valid Service: " + expected, in.undecodable());
     }
 
     private String message(byte[] body) {

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -68,7 +69,8 @@ class ReadmeCommandsTest {
                 .orElseThrow(() -> new AssertionError("no GitLab job in docs/cli.md")).get("clbguard");
         copy(Path.of("examples"), work.resolve("examples"));
         copy(Path.of("policies"), work.resolve("policies"));
-        Map<String, String> variables = YAML.convertValue(job.get("variables"), Map.class);
+        Map<String, String> variables = YAML.convertValue(job.get("variables"), new TypeReference<Map<String, String>>() {
+        });
         for (JsonNode line : job.get("script")) {
             Done d = shell(line.asText(), work, variables);
             assertEquals(0, d.code(), line.asText() + "\n" + d.err());
