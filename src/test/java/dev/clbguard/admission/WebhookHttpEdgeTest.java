@@ -6,10 +6,16 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Handler;
@@ -101,6 +107,41 @@ class WebhookHttpEdgeTest {
             assertEquals("Content-Type must be application/json, not 'application/x-www-form-urlencoded; charset=ISO-8859-1'"
                     + " (curl: -H 'Content-Type: application/json')\n", r.asString());
         }
+    }
+
+    @Test
+    void theConnectionServesTheNextRequestAfterA415() throws Exception {
+        // The refused body is never read by a handler: the connection must still be in step for the next request.
+        byte[] form = Fixtures.body("010").getBytes(StandardCharsets.UTF_8);
+        byte[] json = Fixtures.body("014").getBytes(StandardCharsets.UTF_8);
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(20_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(head("application/x-www-form-urlencoded", form.length));
+            out.write(form);
+            out.write(head("application/json", json.length));
+            out.write(json);
+            out.flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            assertEquals("HTTP/1.1 415 Unsupported Media Type", in.readLine());
+            skipBody(in);
+            assertEquals("HTTP/1.1 200 OK", in.readLine());
+        }
+    }
+
+    private static byte[] head(String type, int length) {
+        return ("POST /validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: " + type + "\r\nContent-Length: " + length
+                + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static void skipBody(BufferedReader in) throws IOException {
+        int length = 0;
+        for (String line = in.readLine(); !line.isEmpty(); line = in.readLine()) {
+            if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                length = Integer.parseInt(line.substring(15).strip());
+            }
+        }
+        assertEquals(length, in.skip(length)); // the 415 text is ASCII: one char per byte
     }
 
     @Test
