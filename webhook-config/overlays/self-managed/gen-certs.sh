@@ -1,9 +1,11 @@
 #!/usr/bin/env sh
 # Makes a CA and a serving certificate for clbguard's Service with openssl, into ./certs next to this script:
-#   ca.crt (becomes the webhooks' caBundle), tls.crt (serving certificate + CA chain), tls.key.
+#   ca.crt (becomes the webhooks' caBundle), tls.crt (serving certificate + CA chain), tls.key, and ca.key, the
+#   CA's private key: it signs certificates the API server trusts, so it is never committed (certs/ is
+#   git-ignored) nor applied; keep it with your other CA keys and put it back here to renew.
 # Re-run to renew the serving certificate (the CA is kept while it has more than 30 days left), then
 #   kubectl apply -k webhook-config/overlays/self-managed
-# The pods pick up the new certificate without a restart (quarkus.http.ssl.certificate.reload-period).
+# The pods pick up the new certificate without a restart (the TLS registry's quarkus.tls.reload-period).
 # Usage: gen-certs.sh [namespace] [days]   (defaults: clbguard, 90)
 set -eu
 NS="${1:-clbguard}"

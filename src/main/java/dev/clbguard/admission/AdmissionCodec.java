@@ -69,10 +69,9 @@ public final class AdmissionCodec {
         try {
             root = mapper.readTree(body);
         } catch (JsonProcessingException e) {
-            throw new BadAdmissionRequest("body is not valid JSON: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()));
+            throw new BadAdmissionRequest(JsonSyntax.describe(e, body, MAX_DEPTH));
         } catch (IOException e) {
-            throw new BadAdmissionRequest("body could not be read: " + e.getMessage());
+            throw new BadAdmissionRequest("body could not be read as JSON");
         }
         return interpret(root, null, null, phase);
     }
@@ -154,9 +153,7 @@ public final class AdmissionCodec {
             }
             return obj;
         } catch (JsonProcessingException e) {
-            String path = e instanceof com.fasterxml.jackson.databind.JsonMappingException jme ? jme.getPathReference() : "";
-            throw new IllegalArgumentException(field + " is not a valid " + type.getSimpleName() + ": "
-                    + e.getOriginalMessage().lines().findFirst().orElse("") + (path.isEmpty() ? "" : " (" + shortPath(path) + ")"));
+            throw new IllegalArgumentException(field + " is not a valid " + type.getSimpleName() + ": " + JsonSyntax.fieldProblem(e));
         }
     }
 
@@ -223,9 +220,5 @@ public final class AdmissionCodec {
         }
         String s = v.toString();
         return s.length() > 60 ? s.substring(0, 60) + "…" : s;
-    }
-
-    private static String shortPath(String path) {
-        return path.length() > 120 ? path.substring(path.length() - 120) : path;
     }
 }

@@ -104,7 +104,7 @@ public class AdmissionMetrics {
     private Counter requestCounter(TimerKey k) {
         return Counter.builder("clbguard.admission.requests")
                 .description("Admission requests by result: allowed, denied, warned, patched; skipped (not ours), "
-                        + "invalid (object unreadable), malformed (HTTP 400), too-large (HTTP 413), error (HTTP 500)")
+                        + "invalid (object unreadable), malformed (HTTP 400, or 415: not JSON), too-large (HTTP 413), error (HTTP 500)")
                 .tags("webhook", k.webhook(), "kind", k.kindLabel(), "operation", k.operationLabel(), "result", k.result())
                 .register(registry);
     }

@@ -1,10 +1,13 @@
 package dev.clbguard.admission;
 
+import java.util.Locale;
+
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -17,9 +20,11 @@ import jakarta.inject.Inject;
  * JAX-RS machinery around it cost more than judging the object did. Answered on the event loop unless a policy
  * needs a CLB lookup, which may wait (bounded by the facts budget) and so runs on a worker thread.
  * <p>
- * Errors in the envelope answer 400 with a plain message, bodies over quarkus.http.limits.max-body-size 413;
- * nothing ever answers with a stack trace. Every answer on these routes is counted by {@link AdmissionMetrics}, so
- * they are left out of Quarkus' generic HTTP server metrics (application.properties).
+ * Only the paths of {@link Webhook} exist (any other is Vert.x's 404), and only for POST (405 otherwise). A body
+ * that is not JSON answers 415 before it is read, errors in the envelope 400 with a plain message, bodies over
+ * quarkus.http.limits.max-body-size 413; nothing ever answers with a stack trace, and only a fault of clbguard's
+ * own is logged as an error. Every POST on these routes is counted by {@link AdmissionMetrics}, so they are left
+ * out of Quarkus' generic HTTP server metrics (application.properties).
  */
 @ApplicationScoped
 public class AdmissionRoutes {
@@ -39,9 +44,50 @@ public class AdmissionRoutes {
     void register(@Observes Router router) {
         BodyHandler body = BodyHandler.create(false).setBodyLimit(maxBody.asLongValue());
         for (Webhook phase : Webhook.values()) {
-            router.post("/" + phase.name().toLowerCase()).handler(body).handler(rc -> serve(rc, phase))
-                    .failureHandler(rc -> failed(rc, phase));
+            String path = "/" + phase.label();
+            // Its own route, ahead of the next: Vert.x wants the body handler first on a route.
+            router.post(path).handler(rc -> requireJson(rc, phase));
+            router.post(path).handler(body).handler(rc -> serve(rc, phase)).failureHandler(rc -> failed(rc, phase));
+            router.route(path).handler(rc -> methodNotAllowed(rc, path));
         }
+    }
+
+    /**
+     * The API server always sends JSON. Anything else is refused before the body handler runs: it would parse a
+     * form body into attributes (and fail on a large one) only for the answer to be "not an AdmissionReview".
+     */
+    private void requireJson(RoutingContext rc, Webhook phase) {
+        String type = rc.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        if (isJson(type)) {
+            rc.next();
+            return;
+        }
+        LOG.debugf("%s request with Content-Type %s refused", phase.label(), type);
+        metrics.unread(phase, "malformed");
+        send(rc, 415, PLAIN, Buffer.buffer("Content-Type must be application/json, not "
+                + (type == null || type.isBlank() ? "missing" : "'" + clip(type) + "'")
+                + " (curl: -H 'Content-Type: application/json')\n"));
+    }
+
+    /** application/json or a +json type, with any parameters (charset). */
+    static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int semicolon = contentType.indexOf(';');
+        String media = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
+        return media.equals(JSON) || media.startsWith("application/") && media.endsWith("+json");
+    }
+
+    private static String clip(String s) {
+        String printable = s.replaceAll("[^\\x20-\\x7e]", "?");
+        return printable.length() > 80 ? printable.substring(0, 80) + "…" : printable;
+    }
+
+    private static void methodNotAllowed(RoutingContext rc, String path) {
+        rc.response().putHeader(HttpHeaders.ALLOW, "POST");
+        send(rc, 405, PLAIN, Buffer.buffer(rc.request().method().name() + " is not allowed on " + path
+                + ": the admission webhook answers POST only\n"));
     }
 
     private void serve(RoutingContext rc, Webhook phase) {
@@ -84,12 +130,12 @@ public class AdmissionRoutes {
 
     private void refused(RoutingContext rc, RuntimeException e, Webhook phase, long start) {
         if (e instanceof BadAdmissionRequest) {
-            LOG.debugf("bad %s request: %s", phase.name().toLowerCase(), e.getMessage());
+            LOG.debugf("bad %s request: %s", phase.label(), e.getMessage());
             metrics.refused(phase, "malformed", start);
             send(rc, 400, PLAIN, Buffer.buffer(e.getMessage() + "\n"));
             return;
         }
-        LOG.error("internal error answering a " + phase.name().toLowerCase() + " request", e);
+        LOG.error("internal error answering a " + phase.label() + " request", e);
         metrics.refused(phase, "error", start);
         send(rc, 500, PLAIN, Buffer.buffer(INTERNAL_ERROR));
     }
@@ -105,10 +151,13 @@ public class AdmissionRoutes {
                     + " bytes (quarkus.http.limits.max-body-size)\n"));
             return;
         }
-        if (rc.failure() != null) {
-            LOG.error("internal error answering a " + phase.name().toLowerCase() + " request", rc.failure());
-        }
         int status = rc.statusCode() >= 400 && rc.statusCode() < 500 ? rc.statusCode() : 500;
+        if (status == 500) {
+            LOG.error("internal error answering a " + phase.label() + " request", rc.failure());
+        } else {
+            // The client's mistake (a body Vert.x could not read): worth a debug line, not an alarm.
+            LOG.debugf("%s request could not be read (%d): %s", phase.label(), status, rc.failure());
+        }
         metrics.unread(phase, status == 500 ? "error" : "malformed");
         send(rc, status, PLAIN, Buffer.buffer(status == 500 ? INTERNAL_ERROR : "the request could not be read\n"));
     }

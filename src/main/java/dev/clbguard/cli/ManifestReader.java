@@ -37,10 +37,13 @@ import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
  * hidden entries skipped), {@code -} for stdin; multi-document YAML, concatenated JSON and {@code kind: List}.
  * Services and {@code networking.k8s.io/v1} Ingresses become models; other kinds are counted and skipped.
  * A file that cannot be parsed is reported with line and column and contributes nothing; the others still count.
+ * An input without a single document is an error too: an empty pipe usually means the command feeding it failed,
+ * and passing it would tell CI that nothing was wrong. (A document of another kind is a clean pass.)
  */
 public final class ManifestReader {
 
     static final String STDIN = "-";
+    static final String STDIN_NAME = "<stdin>";
     private static final long MAX_FILE_BYTES = 64L * 1024 * 1024;
     private static final List<String> RETIRED_INGRESS_VERSIONS = List.of("extensions/v1beta1", "networking.k8s.io/v1beta1");
 
@@ -108,6 +111,10 @@ public final class ManifestReader {
             errors.add(new InputError(dir.toString(), 0, 0, "directory cannot be read: " + e.getMessage()));
             return;
         }
+        if (found.isEmpty()) {
+            errors.add(new InputError(dir.toString(), 0, 0, "no manifest files (*.yaml, *.yml, *.json) in this directory"));
+            return;
+        }
         found.forEach(this::readFile);
     }
 
@@ -146,13 +153,13 @@ public final class ManifestReader {
         try {
             byte[] bytes = stdin.readNBytes((int) MAX_FILE_BYTES + 1);
             if (bytes.length > MAX_FILE_BYTES) {
-                errors.add(new InputError("<stdin>", 0, 0, "larger than 64 MiB"));
+                errors.add(new InputError(STDIN_NAME, 0, 0, "larger than 64 MiB"));
                 return;
             }
             String text = new String(bytes, StandardCharsets.UTF_8);
-            parse("<stdin>", text, text.stripLeading().startsWith("{"));
+            parse(STDIN_NAME, text, text.stripLeading().startsWith("{"));
         } catch (IOException e) {
-            errors.add(new InputError("<stdin>", 0, 0, "cannot be read: " + e.getMessage()));
+            errors.add(new InputError(STDIN_NAME, 0, 0, "cannot be read: " + e.getMessage()));
         }
     }
 
@@ -176,12 +183,19 @@ public final class ManifestReader {
             errors.add(new InputError(name, 0, 0, "cannot be parsed: " + firstLine(String.valueOf(e.getMessage()))));
             return;
         }
+        int objects = 0;
         for (Doc d : docs) {
             JsonNode n = d.node();
             if (n == null || n.isNull() || n.isMissingNode() || (n.isTextual() && n.asText().isEmpty())) {
                 continue; // an empty document, e.g. "---" twice or a trailing one
             }
+            objects++;
             object(name, d.at().getLineNr(), d.at().getColumnNr(), d.node(), "");
+        }
+        if (objects == 0) {
+            errors.add(new InputError(name, 0, 0, name.equals(STDIN_NAME)
+                    ? "no Kubernetes object on stdin (the input is empty); did the command piped into validate fail?"
+                    : "no Kubernetes object in this file (it is empty or holds only comments)"));
         }
     }
 

@@ -38,8 +38,9 @@ final class Report {
         return f.effect().name() + " " + f.policy() + " " + f.describe() + ": " + f.cause();
     }
 
+    /** Each line starts with where the object is, file:line of its document, as compilers and linters do. */
     static void text(PrintWriter out, List<OfflineValidator.Finding> findings) {
-        findings.forEach(f -> out.println(line(f)));
+        findings.forEach(f -> out.println(f.manifest().file() + ":" + f.manifest().line() + ": " + line(f)));
     }
 
     static void json(PrintWriter out, ManifestReader.Result input, List<OfflineValidator.Finding> findings, int exitCode) {

@@ -37,7 +37,8 @@ class MainProcessTest {
     void validateExitsWithItsCodeWithoutStartingTheServer() throws Exception {
         Done denied = main("", "validate", "--offline", "--elastic", "--policies", ValidateCommandTest.POLICIES,
                 ValidateCommandTest.FIXTURES + "/svc-nodeport.yaml");
-        assertEquals("DENY elastic-service-types Service shop/backend-np" + ValidateCommandTest.NODE_PORT + "\n", denied.out());
+        assertEquals(ValidateCommandTest.FIXTURES + "/svc-nodeport.yaml:1: DENY elastic-service-types Service shop/backend-np"
+                + ValidateCommandTest.NODE_PORT + "\n", denied.out());
         assertEquals(1, denied.code(), denied.err());
         assertTrue(!denied.err().contains("Quarkus") && !denied.err().contains("Listening"), denied.err());
 

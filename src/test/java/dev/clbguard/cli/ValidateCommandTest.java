@@ -66,9 +66,9 @@ class ValidateCommandTest {
     void directoryWithBrokenUnknownAndMultiDocumentFiles() {
         Run r = run(Map.of(), "", args(PROFILE, "--elastic", "--offline", "--policies", POLICIES, MANIFESTS));
         assertEquals(lines(
-                "DENY elastic-service-types Service shop/backend" + NOT_HEADLESS,
-                "WARN ingress-class-default Ingress default/web" + NO_CLASS,
-                "DENY elastic-service-types Service shop/admin-np" + NODE_PORT), r.out());
+                MANIFESTS + "/01-shop.yaml:11: DENY elastic-service-types Service shop/backend" + NOT_HEADLESS,
+                MANIFESTS + "/01-shop.yaml:27: WARN ingress-class-default Ingress default/web" + NO_CLASS,
+                MANIFESTS + "/03-list.json:1: DENY elastic-service-types Service shop/admin-np" + NODE_PORT), r.out());
         assertEquals(lines(
                 "error: " + MANIFESTS + "/02-broken.yaml:11:13: not valid YAML: mapping values are not allowed here;"
                         + " none of its objects were checked",
@@ -88,9 +88,9 @@ class ValidateCommandTest {
     void fixtureManifestsOnAnElasticClusterAreDenied() {
         Run r = run(Map.of(), "", args(PROFILE, "--elastic", "--offline", "--policies", POLICIES, FIXTURES));
         assertEquals(lines(
-                "WARN ingress-class-default Ingress shop/storefront" + NO_CLASS,
-                "DENY elastic-service-types Service shop/backend" + NOT_HEADLESS,
-                "DENY elastic-service-types Service shop/backend-np" + NODE_PORT), r.out());
+                FIXTURES + "/ing-noclass.yaml:1: WARN ingress-class-default Ingress shop/storefront" + NO_CLASS,
+                FIXTURES + "/svc-clusterip.yaml:1: DENY elastic-service-types Service shop/backend" + NOT_HEADLESS,
+                FIXTURES + "/svc-nodeport.yaml:1: DENY elastic-service-types Service shop/backend-np" + NODE_PORT), r.out());
         assertEquals(lines("clbguard validate: 10 file(s), 10 Service/Ingress checked, 0 other object(s) skipped;"
                 + " 2 denied, 1 warning(s), 0 input error(s)"), r.err());
         assertEquals(1, r.code());
@@ -99,7 +99,8 @@ class ValidateCommandTest {
     @Test
     void profileFromTheEnvironmentAndFlagsWin() {
         Run plain = run(ENV_PROFILE, "", List.of("--offline", "--policies", POLICIES, FIXTURES));
-        assertEquals(lines("WARN ingress-class-default Ingress shop/storefront" + NO_CLASS), plain.out());
+        assertEquals(lines(FIXTURES + "/ing-noclass.yaml:1: WARN ingress-class-default Ingress shop/storefront" + NO_CLASS),
+                plain.out());
         assertEquals(0, plain.code(), "a standard cluster allows every fixture");
 
         Map<String, String> elasticEnv = new java.util.HashMap<>(ENV_PROFILE);
@@ -135,7 +136,10 @@ class ValidateCommandTest {
         }
         Run fromDir = run(Map.of(), "", args(PROFILE, "--elastic", "--offline", "--policies", POLICIES, FIXTURES));
         Run fromStdin = run(Map.of(), stream.toString(), args(PROFILE, "--elastic", "--offline", "--policies", POLICIES, "-"));
-        assertEquals(fromDir.out(), fromStdin.out());
+        assertEquals(fromDir.out().replaceAll("(?m)^[^ ]+:\\d+: ", ""), fromStdin.out().replaceAll("(?m)^<stdin>:\\d+: ", ""));
+        // Where in the stream: the line of each object's document (after its "---").
+        assertEquals(List.of("<stdin>:38:", "<stdin>:48:", "<stdin>:92:"),
+                fromStdin.out().lines().map(l -> l.substring(0, l.indexOf(' '))).toList());
         assertEquals(1, fromStdin.code());
         assertEquals(lines("clbguard validate: 1 file(s), 10 Service/Ingress checked, 0 other object(s) skipped;"
                 + " 2 denied, 1 warning(s), 0 input error(s)"), fromStdin.err());
@@ -146,7 +150,7 @@ class ValidateCommandTest {
         String json = "{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"np\"},"
                 + "\"spec\":{\"type\":\"NodePort\",\"ports\":[{\"port\":80}]}}";
         Run r = run(Map.of(), json, args(PROFILE, "--elastic", "--offline", "-n", "team-a", "--policies", POLICIES, "-"));
-        assertEquals(lines("DENY elastic-service-types Service team-a/np" + NODE_PORT), r.out());
+        assertEquals(lines("<stdin>:1: DENY elastic-service-types Service team-a/np" + NODE_PORT), r.out());
         assertEquals(1, r.code());
 
         Run exempt = run(Map.of(), json, args(PROFILE, "--elastic", "--offline", "-n", "kube-system", "--policies", POLICIES, "-"));
@@ -184,7 +188,8 @@ class ValidateCommandTest {
     void aMissingPathIsAnInputErrorAndTheRestIsStillChecked() {
         Run r = run(Map.of(), "", args(PROFILE, "--elastic", "--offline", "--policies", POLICIES,
                 CLI + "no-such-dir", FIXTURES + "/svc-nodeport.yaml"));
-        assertEquals(lines("DENY elastic-service-types Service shop/backend-np" + NODE_PORT), r.out());
+        assertEquals(lines(FIXTURES + "/svc-nodeport.yaml:1: DENY elastic-service-types Service shop/backend-np" + NODE_PORT),
+                r.out());
         assertTrue(r.err().startsWith("error: " + CLI + "no-such-dir: no such file or directory\n"), r.err());
         assertEquals(2, r.code());
     }
@@ -231,7 +236,8 @@ class ValidateCommandTest {
         int code = ValidateCommand.execute(new String[] { "--offline", FIXTURES + "/svc-nodeport.yaml" },
                 new ByteArrayInputStream(new byte[0]), new PrintWriter(out), new PrintWriter(new StringWriter()),
                 Map.of("CLBGUARD_CLUSTER_ELASTIC", "false"), sys);
-        assertEquals(lines("DENY elastic-service-types Service shop/backend-np" + NODE_PORT), out.toString());
+        assertEquals(lines(FIXTURES + "/svc-nodeport.yaml:1: DENY elastic-service-types Service shop/backend-np" + NODE_PORT),
+                out.toString());
         assertEquals(1, code);
     }
 
