@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
+import dev.clbguard.tls.TransientKeyStores;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
@@ -25,6 +26,7 @@ public final class Main {
                     System.getenv(), System.getProperties());
             System.exit(code);
         }
+        TransientKeyStores.useOneIteration();
         Quarkus.run(args);
     }
 }
