@@ -19,7 +19,7 @@
 # JAR is a fast-jar quarkus-run.jar (default target/quarkus-app/quarkus-run.jar, built if missing), JAVA the
 # java launcher to run it with (default: java on PATH). Give several to compare them in one run, e.g. a build
 # of the base commit and this one. An app-cds.jsa (AppCDS) or app.aot (JDK 25 AOT cache) next to the jar is
-# used, as the image would.
+# used (app.aot only on JDK 24+), as the image would; src/main/docker/aot-train.sh makes app.aot.
 # Settings (environment): STARTS (5), CALLS (1200), RATE (20), WARM (24, seconds of saturation per server, in
 # 3 turns, after a 10 s warm-up), CONNECTIONS (8), JAVA_OPTS (-XX:+UseSerialGC, the image's collector; add
 # -Xmx64m for the memory check), PHASES ("cold warm"), PORT (19443), FLOOR_PORT (19444).
@@ -86,6 +86,7 @@ FIRST_BODY="$(head -1 "$WORK/validate.list")"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj "/CN=localhost" \
   -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -keyout "$WORK/tls.key" -out "$WORK/tls.crt" 2>/dev/null
 
+java_major() { "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 rss_mb() { awk '/^VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 
@@ -94,7 +95,7 @@ start_server() {
   local jar=$1 java=$2 port=$3 log=$4 dir extra=()
   dir="$(dirname "$jar")"
   [[ -f "$dir/app-cds.jsa" ]] && extra+=("-XX:SharedArchiveFile=$dir/app-cds.jsa")
-  [[ -f "$dir/app.aot" ]] && extra+=("-XX:AOTCache=$dir/app.aot")
+  [[ -f "$dir/app.aot" ]] && (( $(java_major "$java") >= 24 )) && extra+=("-XX:AOTCache=$dir/app.aot")
   export TENCENTCLOUD_SECRET_ID=bench-unused TENCENTCLOUD_SECRET_KEY=bench-unused
   T0=$(date +%s%N)
   # shellcheck disable=SC2086
@@ -153,11 +154,12 @@ if [[ " $PHASES " == *" cold "* ]]; then
   printf '%-4s %8s %10s %9s %9s %9s %11s %11s %7s %7s\n' '' 'ready s' 'cpu-ready' 'first ms' 'p50 ms' 'p99 ms' \
     'client p99' 'cpu/adm ms' 'rss MB' errors
   n=0
-  for spec in "${SPECS[@]}"; do
-    n=$((n + 1)); jar="${spec%%:*}"; java="$(java_of "$spec")"
-    : >"$WORK/cold.$n"
-    # The starts of the servers take turns, so a change in the machine's load falls on all of them alike.
-    for s in $(seq 1 "$STARTS"); do
+  for spec in "${SPECS[@]}"; do n=$((n + 1)); : >"$WORK/cold.$n"; done
+  # The servers take turns start by start, so a change in the machine's load falls on all of them alike.
+  for s in $(seq 1 "$STARTS"); do
+    n=0
+    for spec in "${SPECS[@]}"; do
+      n=$((n + 1)); jar="${spec%%:*}"; java="$(java_of "$spec")"
       log="$WORK/server.$n.$s.log"
       start_server "$jar" "$java" "$PORT" "$log"
       pid=$SERVER_PID
@@ -177,10 +179,16 @@ if [[ " $PHASES " == *" cold "* ]]; then
       p99=$(server_quantile "$WORK/m0" "$WORK/m1" 0.99)
       errors=$(sed -n 's/.*errors=\([0-9]*\).*/\1/p' <<<"$paced")
       cp99=$(sed -n 's/.*p99_ms=\([0-9.]*\).*/\1/p' <<<"$paced")
-      grep -qE '(ERROR|Exception)' "$log" && { echo "  [$n] start $s logged errors:" >&2; grep -E '(ERROR|Exception)' "$log" | head -5 >&2; errors=$((errors + 1)); }
+      if grep -qE '(ERROR|Exception)' "$log"; then
+        echo "  [$n] start $s logged errors:" >&2; grep -E '(ERROR|Exception)' "$log" | head -5 >&2; errors=$((errors + 1))
+      fi
       echo "$(( (T_READY - T0) / 1000000 )) $cpu_ready ${first#* } $p50 $p99 $cp99 $((c1 - c0)) $rss $errors" >>"$WORK/cold.$n"
       stop "$pid"
     done
+  done
+  n=0
+  for spec in "${SPECS[@]}"; do
+    n=$((n + 1))
     awk -v n="$n" -v tick="$TICK" -v calls="$CALLS" '
       { for (i = 1; i <= NF; i++) v[i, NR] = $i } END {
         printf "[%d] ", n

@@ -14,9 +14,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
@@ -25,19 +27,27 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 
 /**
  * src/main/docker/Dockerfile.jvm starts a JVM the way the base image's launcher (run-java.sh of
- * ubi9/openjdk-17-runtime) would: its options are computed from the image's environment exactly as the
+ * ubi9/openjdk-NN-runtime) would: its options are computed from the final stage's environment exactly as the
  * launcher computes them, then java is started with them and asked which flags won. A wrong setting here is
- * otherwise found only when a pod crash-loops.
+ * otherwise found only when a pod crash-loops. The JDK of the image's major version is used where one is found
+ * (the running one, or under /usr/lib/jvm); elsewhere the running JDK, without the options it does not know
+ * (the AOT cache, JDK 24+), and a notice says so.
  */
 class JvmImageOptionsTest {
 
     private static final Path DOCKERFILE = Path.of("src/main/docker/Dockerfile.jvm");
     private static final Pattern ENV = Pattern.compile("^ENV\\s+([A-Z_][A-Z0-9_]*)=(\"([^\"]*)\"|(\\S*))\\s*$", Pattern.MULTILINE);
 
-    /** The ENV instructions of the Dockerfile, in order (a later one wins). */
+    /** The ENV instructions of the Dockerfile's final stage, in order (a later one wins). */
     static Map<String, String> imageEnv() throws IOException {
         Map<String, String> env = new LinkedHashMap<>();
-        Matcher m = ENV.matcher(Files.readString(DOCKERFILE, StandardCharsets.UTF_8));
+        String text = Files.readString(DOCKERFILE, StandardCharsets.UTF_8);
+        Matcher from = Pattern.compile("^FROM\\s", Pattern.MULTILINE).matcher(text);
+        int last = 0;
+        while (from.find()) {
+            last = from.start();
+        }
+        Matcher m = ENV.matcher(text.substring(last));
         while (m.find()) {
             env.put(m.group(1), m.group(3) != null ? m.group(3) : m.group(4));
         }
@@ -76,13 +86,52 @@ class JvmImageOptionsTest {
         return Arrays.stream(s.trim().split("\\s+")).filter(w -> !w.isEmpty()).toList();
     }
 
+    /** The Java major version of the image's runtime, from its pinned base image (ARG RUNTIME=...openjdk-NN-runtime). */
+    static int imageJavaMajor() throws IOException {
+        Matcher m = Pattern.compile("openjdk-(\\d+)-runtime").matcher(Files.readString(DOCKERFILE, StandardCharsets.UTF_8));
+        assertTrue(m.find(), "Dockerfile.jvm names its ubi9/openjdk-NN-runtime base");
+        return Integer.parseInt(m.group(1));
+    }
+
+    /** A java launcher of that major version: the running one, or one under /usr/lib/jvm. */
+    static Optional<Path> javaOf(int major) throws IOException {
+        if (Runtime.version().feature() == major) {
+            return Optional.of(Path.of(System.getProperty("java.home"), "bin", "java"));
+        }
+        Path jvms = Path.of("/usr/lib/jvm");
+        if (!Files.isDirectory(jvms)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> dirs = Files.list(jvms)) {
+            return dirs.filter(d -> d.getFileName().toString().matches(".*\\D" + major + "(\\D.*)?"))
+                    .map(d -> d.resolve("bin/java")).filter(Files::isExecutable).sorted().findFirst();
+        }
+    }
+
+    /** The image's JDK if here, else the running one without the JDK 24+ options. */
+    static List<String> runnable(List<String> options, Path[] java) throws IOException {
+        int major = imageJavaMajor();
+        Optional<Path> exact = javaOf(major);
+        if (exact.isPresent()) {
+            java[0] = exact.get();
+            return options;
+        }
+        java[0] = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> known = options.stream().filter(o -> !o.startsWith("-XX:AOTCache")).toList();
+        System.out.println("notice: no JDK " + major + " here (the image's); starting JDK " + Runtime.version().feature()
+                + " without " + options.stream().filter(o -> !known.contains(o)).toList());
+        return known;
+    }
+
     record Jvm(int exit, String output, Map<String, String> flags) {}
 
     /** Starts java with these options and JAVA_TOOL_OPTIONS (null: unset) and reads the flags it settled on. */
     static Jvm start(List<String> options, String toolOptions) throws Exception {
+        Path[] java = new Path[1];
         List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.addAll(options);
+        List<String> opts = runnable(options, java);
+        cmd.add(java[0].toString());
+        cmd.addAll(opts);
         cmd.addAll(List.of("-XX:+PrintFlagsFinal", "-version"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().remove("JAVA_TOOL_OPTIONS");
@@ -114,6 +163,9 @@ class JvmImageOptionsTest {
         assertEquals("true", jvm.flags().get("ExitOnOutOfMemoryError"), "a pod that runs out of heap restarts");
         assertEquals(Double.parseDouble(expectedRamPercentage), Double.parseDouble(jvm.flags().get("MaxRAMPercentage")),
                 "heap ratio from JAVA_TOOL_OPTIONS, not from the launcher");
+        if (jvm.flags().containsKey("AOTCache")) {
+            assertEquals("/deployments/app.aot", jvm.flags().get("AOTCache"), "the cache the training stage wrote");
+        }
     }
 
     private static String ramPercentage(String toolOptions) {
