@@ -10,6 +10,7 @@
 #   client p99    the same calls seen by the client (python, so with its own overhead)
 #   cpu/adm ms    the server's CPU during those calls / CALLS (JIT compiler threads included: that is the cost)
 #   rss MB        resident memory after those calls
+# and, for the last start, the CPU each kind of thread spent (C2/C1 compilers, GC, event loops, main).
 # and the median of the starts is printed. Then a warm phase: each server and a floor server
 # (src/bench/floor/FloorWebhook.java: the same Vert.x HTTPS, decodes only request.uid, answers allowed) are
 # saturated by wrk in turns; CPU per admission of each, and its ratio to the floor's, same run.
@@ -88,6 +89,16 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 
 
 java_major() { "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# thread_cpu <pid> -> "group seconds" lines: CPU by thread kind (JIT compilers, GC, event loops, main, ...)
+thread_cpu() {
+  for t in /proc/"$1"/task/*; do
+    printf '%s\t%s\n' "$(cat "$t/comm")" "$(awk '{ print $14 + $15 }' "$t/stat")"
+  done | awk -F'\t' -v tick="$TICK" '{ g = $1; sub(/[0-9]+$/, "", g)
+      if (g ~ /^C2 Compiler/) g = "C2-jit"; else if (g ~ /^C1 Compiler/) g = "C1-jit"
+      else if (g ~ /^vert\.x-eventloo/) g = "event-loops"; else if (g == "java") g = "main"
+      else if (g ~ /^(VM Thread|GC )/) g = "gc+vm"; c[g] += $2 }
+    END { for (g in c) if (c[g] > 0) printf "%s=%.2f\n", g, c[g] / tick }' | sort -t= -k2 -gr | head -8 | tr '\n' ' '
+}
 rss_mb() { awk '/^VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 
 # start_server <jar> <java> <port> <log>: starts it in the background, sets SERVER_PID and T0 (ns)
@@ -182,6 +193,7 @@ if [[ " $PHASES " == *" cold "* ]]; then
       if grep -qE '(ERROR|Exception)' "$log"; then
         echo "  [$n] start $s logged errors:" >&2; grep -E '(ERROR|Exception)' "$log" | head -5 >&2; errors=$((errors + 1))
       fi
+      [[ $s == "$STARTS" ]] && echo "thread CPU (s) after the last start's calls: $(thread_cpu "$pid")" >"$WORK/threads.$n"
       echo "$(( (T_READY - T0) / 1000000 )) $cpu_ready ${first#* } $p50 $p99 $cp99 $((c1 - c0)) $rss $errors" >>"$WORK/cold.$n"
       stop "$pid"
     done
@@ -209,6 +221,7 @@ if [[ " $PHASES " == *" cold "* ]]; then
         printf "\n" }' "$WORK/cold.$n"
     awk -v tick="$TICK" -v calls="$CALLS" '{ printf "       start %d: ready %.2f s, cpu %.2f s, first %.1f ms, p99 %s ms, cpu/adm %.3f ms\n",
       NR, $1 / 1000, $2 / tick, $3 * 1000, $5, $7 / tick * 1000 / calls }' "$WORK/cold.$n"
+    sed 's/^/       /' "$WORK/threads.$n"
   done
 fi
 
