@@ -254,14 +254,15 @@ if [[ " $PHASES " == *" warm "* ]]; then
     for t in "${targets[@]}"; do
       read -r label pid port <<<"$t"
       c0=$(cpu_ticks "$pid"); wrk_run "$port" $((WARM / 3)) "$WORK/wrk.$label.$turn"; c1=$(cpu_ticks "$pid")
-      echo "$((c1 - c0)) $(field requests "$WORK/wrk.$label.$turn") $(field duration_us "$WORK/wrk.$label.$turn") $(( $(field socket_errors "$WORK/wrk.$label.$turn") + $(field non2xx "$WORK/wrk.$label.$turn") ))" >>"$WORK/warm.$label"
+      # errors: answers other than 2xx; socket errors include wrk's 2 s timeouts, which a loaded machine causes.
+      echo "$((c1 - c0)) $(field requests "$WORK/wrk.$label.$turn") $(field duration_us "$WORK/wrk.$label.$turn") $(field non2xx "$WORK/wrk.$label.$turn") $(field socket_errors "$WORK/wrk.$label.$turn")" >>"$WORK/warm.$label"
     done
   done
   floor_cpu=$(awk -v tick="$TICK" '{ c += $1; r += $2 } END { printf "%.5f", c / tick * 1000 / r }' "$WORK/warm.floor")
-  printf '%-6s %12s %10s %8s %8s %12s\n' '' 'cpu/adm ms' 'req/s' errors 'rss MB' 'x floor'
+  printf '%-6s %12s %10s %8s %8s %8s %12s\n' '' 'cpu/adm ms' 'req/s' non-2xx 'sock err' 'rss MB' 'x floor'
   for t in "${targets[@]}"; do
     read -r label pid port <<<"$t"
-    awk -v tick="$TICK" -v l="$label" -v f="$floor_cpu" -v rss="$(rss_mb "$pid")" '{ c += $1; r += $2; d += $3; e += $4; t[NR] = sprintf("%.2f", $1 / tick * 1000 / $2 / f) }
-      END { cpu = c / tick * 1000 / r; printf "%-6s %12.4f %10.0f %8d %8d %12.2f  (per turn: %s %s %s)\n", (l == "floor" ? l : "[" l "]"), cpu, r / (d / 1e6), e, rss, cpu / f, t[1], t[2], t[3] }' "$WORK/warm.$label"
+    awk -v tick="$TICK" -v l="$label" -v f="$floor_cpu" -v rss="$(rss_mb "$pid")" '{ c += $1; r += $2; d += $3; e += $4; x += $5; t[NR] = sprintf("%.2f", $1 / tick * 1000 / $2 / f) }
+      END { cpu = c / tick * 1000 / r; printf "%-6s %12.4f %10.0f %8d %8d %8d %12.2f  (per turn: %s %s %s)\n", (l == "floor" ? l : "[" l "]"), cpu, r / (d / 1e6), e, x, rss, cpu / f, t[1], t[2], t[3] }' "$WORK/warm.$label"
   done
 fi
