@@ -21,9 +21,10 @@
 # java launcher to run it with (default: java on PATH). Give several to compare them in one run, e.g. a build
 # of the base commit and this one. An app-cds.jsa (AppCDS) or app.aot (JDK 25 AOT cache) next to the jar is
 # used (app.aot only on JDK 24+), as the image would; src/main/docker/aot-train.sh makes app.aot.
-# Settings (environment): STARTS (5), CALLS (1200), RATE (20), WARM (24, seconds of saturation per server, in
-# 3 turns, after a 10 s warm-up), CONNECTIONS (8), JAVA_OPTS (-XX:+UseSerialGC, the image's collector; add
-# -Xmx64m for the memory check), PHASES ("cold warm"), PORT (19443), FLOOR_PORT (19444).
+# Settings (environment): STARTS (5), CALLS (1200), RATE (20), WARM (24: seconds of saturation per server,
+# in 3 turns), WARMUP (30: saturation before them; C2 is still compiling long after 10 s), CONNECTIONS (8),
+# JAVA_OPTS (-XX:+UseSerialGC, the image's collector; add -Xmx64m for the memory check), PHASES ("cold warm"),
+# PORT (19443, and the next ones for the warm phase), FLOOR_PORT (19444).
 # Needs: java 17+, curl, openssl, python3, wrk (apt-get install -y wrk). Only loopback; stops by itself.
 set -euo pipefail
 
@@ -34,6 +35,7 @@ STARTS="${STARTS:-5}"
 CALLS="${CALLS:-1200}"
 RATE="${RATE:-20}"
 WARM="${WARM:-24}"
+WARMUP="${WARMUP:-30}"
 CONNECTIONS="${CONNECTIONS:-8}"
 JAVA_OPTS="${JAVA_OPTS:--XX:+UseSerialGC}"
 PHASES="${PHASES:-cold warm}"
@@ -236,7 +238,7 @@ field() { sed -n "s/.*$1=\([0-9]*\).*/\1/p" "$2"; }
 
 if [[ " $PHASES " == *" warm "* ]]; then
   echo
-  echo "warm: wrk -c$CONNECTIONS on /validate, 10 s warm-up each, then 3 turns of $((WARM / 3)) s each; server CPU per admission"
+  echo "warm: wrk -c$CONNECTIONS on /validate, $WARMUP s warm-up each, then 3 turns of $((WARM / 3)) s each; server CPU per admission"
   CP="$(dirname "${SPECS[0]%%:*}")/lib/main/*"
   java $JAVA_OPTS -cp "$CP" "$BENCH/floor/FloorWebhook.java" "$FLOOR_PORT" "$WORK/tls.crt" "$WORK/tls.key" >"$WORK/floor.log" 2>&1 &
   FLOOR_PID=$!; PIDS+=("$FLOOR_PID")
@@ -249,7 +251,7 @@ if [[ " $PHASES " == *" warm "* ]]; then
     wait_ready "$SERVER_PID" "$port" "$WORK/warm.$n.log"
     targets+=("$n $SERVER_PID $port")
   done
-  for t in "${targets[@]}"; do read -r label pid port <<<"$t"; wrk_run "$port" 10 "$WORK/warmup.$label"; done
+  for t in "${targets[@]}"; do read -r label pid port <<<"$t"; wrk_run "$port" "$WARMUP" "$WORK/warmup.$label"; done
   for turn in 1 2 3; do
     for t in "${targets[@]}"; do
       read -r label pid port <<<"$t"
