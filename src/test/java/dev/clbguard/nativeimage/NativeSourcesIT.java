@@ -23,7 +23,6 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.clbguard.facts.ClbSeed;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
@@ -88,10 +87,17 @@ class NativeSourcesIT {
     }
 
     @Test
-    void theClbStateFileRecordsAreRegisteredForJackson() {
-        JsonNode e = reflection.get(ClbSeed.class.getName());
-        assertTrue(e != null && e.path("allDeclaredFields").asBoolean() && e.path("allDeclaredConstructors").asBoolean(),
-                "ClbSeed (the --clb-state file) is read by Jackson reflectively: " + e);
+    void theJacksonRegistrationsAreInTheImage() {
+        // The CLB state file (--clb-state) is read by Jackson reflectively, into the records JacksonReflection names.
+        RegisterForReflection r = JacksonReflection.class.getAnnotation(RegisterForReflection.class);
+        Set<String> wanted = new TreeSet<>(Arrays.asList(r.classNames()));
+        Arrays.stream(r.targets()).map(Class::getName).forEach(wanted::add);
+        assertTrue(!wanted.isEmpty(), "JacksonReflection names its records");
+        for (String name : wanted) {
+            JsonNode e = reflection.get(name);
+            assertTrue(e != null && e.path("allDeclaredFields").asBoolean() && e.path("allDeclaredConstructors").asBoolean(),
+                    name + " is registered with its fields and constructors: " + e);
+        }
     }
 
     @Test
