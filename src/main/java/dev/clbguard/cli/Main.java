@@ -7,6 +7,7 @@ import java.util.ServiceLoader;
 
 import dev.clbguard.launch.Subcommand;
 
+import dev.clbguard.tls.TransientKeyStores;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
@@ -35,6 +36,7 @@ public final class Main {
                 }
             }
         }
+        TransientKeyStores.useOneIteration();
         Quarkus.run(args);
     }
 }
