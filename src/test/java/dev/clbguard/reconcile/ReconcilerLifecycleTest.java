@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.clbguard.policy.clb.ClbInfo;
 import dev.clbguard.policy.clb.ClbListener;
+import dev.clbguard.policy.tke.Ownership;
 import dev.clbguard.policy.tke.TkeAnnotations;
 import dev.clbguard.policy.tke.TkeTags;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -50,9 +51,12 @@ class ReconcilerLifecycleTest {
         ReconcileTests.await(what, WAIT, condition);
     }
 
+    /** An Ingress of class clbguard unless {@code annotations} name another class. */
     Ingress ingress(String name, Map<String, String> annotations) {
+        Map<String, String> a = new java.util.HashMap<>(annotations);
+        a.putIfAbsent(TkeAnnotations.INGRESS_CLASS, Ownership.INGRESS_CLASS);
         return client.network().v1().ingresses().inNamespace("shop").resource(new IngressBuilder().withNewMetadata()
-                .withName(name).withNamespace("shop").withAnnotations(annotations).endMetadata().withNewSpec()
+                .withName(name).withNamespace("shop").withAnnotations(a).endMetadata().withNewSpec()
                 .endSpec().build()).create();
     }
 
@@ -110,7 +114,7 @@ class ReconcilerLifecycleTest {
         Service svc = client.services().inNamespace("shop").resource(new ServiceBuilder().withNewMetadata()
                 .withName("api").withNamespace("shop")
                 .withAnnotations(Map.of(TkeAnnotations.SERVICE_INTERNAL_SUBNET, "subnet-3c9d2k1m")).endMetadata()
-                .withNewSpec().withType("LoadBalancer").addNewPort().withPort(443).withProtocol("TCP").endPort()
+                .withNewSpec().withType("LoadBalancer").withLoadBalancerClass(Ownership.LOAD_BALANCER_CLASS).addNewPort().withPort(443).withProtocol("TCP").endPort()
                 .endSpec().build()).create();
         await("Service recorded", () -> getService("api").getMetadata().getAnnotations()
                 .containsKey(TkeAnnotations.SERVICE_LOADBALANCE_ID) && getService("api").getStatus() != null
@@ -122,6 +126,7 @@ class ReconcilerLifecycleTest {
         // LoadBalancer -> ClusterIP: released as on delete, the Service stays.
         client.services().inNamespace("shop").withName("api").edit(s -> {
             s.getSpec().setType("ClusterIP");
+            s.getSpec().setLoadBalancerClass(null); // only a LoadBalancer may have a class
             return s;
         });
         await("released", () -> getService("api").getMetadata().getFinalizers().isEmpty());
@@ -131,6 +136,7 @@ class ReconcilerLifecycleTest {
         // ... and back: a new CLB.
         client.services().inNamespace("shop").withName("api").edit(s -> {
             s.getSpec().setType("LoadBalancer");
+            s.getSpec().setLoadBalancerClass(Ownership.LOAD_BALANCER_CLASS);
             return s;
         });
         await("created again", () -> clbsTaggedFor(svc, TkeTags.SERVICE_UUID).size() == 1
@@ -142,7 +148,7 @@ class ReconcilerLifecycleTest {
 
     @Test
     void ingressClassChangedAwayAndBack() {
-        Ingress ing = ingress("blog", Map.of(TkeAnnotations.INGRESS_CLASS, "qcloud"));
+        Ingress ing = ingress("blog", Map.of());
         await("created", () -> vip(getIngress("blog")) != null);
         client.network().v1().ingresses().inNamespace("shop").withName("blog").edit(i -> {
             i.getMetadata().getAnnotations().put(TkeAnnotations.INGRESS_CLASS, "nginx");
@@ -152,7 +158,7 @@ class ReconcilerLifecycleTest {
                 && clbsTaggedFor(ing, TkeTags.INGRESS_UUID).isEmpty());
         assertNull(vip(getIngress("blog")));
         client.network().v1().ingresses().inNamespace("shop").withName("blog").edit(i -> {
-            i.getMetadata().getAnnotations().put(TkeAnnotations.INGRESS_CLASS, "qcloud");
+            i.getMetadata().getAnnotations().put(TkeAnnotations.INGRESS_CLASS, Ownership.INGRESS_CLASS);
             return i;
         });
         await("created again", () -> vip(getIngress("blog")) != null);

@@ -142,7 +142,7 @@ public final class IngressExistingClb implements Policy {
 
     /** The existing CLB a qcloud Ingress names, or null. */
     static String existingId(HasMetadata obj) {
-        if (!(obj instanceof Ingress ing) || !IngressClasses.managedByTke(ing)) {
+        if (!(obj instanceof Ingress ing) || !IngressClasses.clbBacked(ing)) {
             return null;
         }
         return Meta.annotation(ing, TkeAnnotations.INGRESS_EXIST_LBID);
