@@ -43,6 +43,7 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.RuleWithOperatio
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
@@ -82,14 +83,28 @@ class WebhookConfigTest {
     }
 
     @Test
-    void mutatingWebhookDefaultsIngressesAtCreateOnly() {
+    void mutatingWebhooksDefaultIngressesAndClbguardServicesAtCreateOnly() {
         MutatingWebhookConfiguration config = Manifests.one(base, MutatingWebhookConfiguration.class, "clbguard");
-        assertEquals(1, config.getWebhooks().size());
-        MutatingWebhook w = config.getWebhooks().get(0);
-        common(w.getName(), w.getSideEffects(), w.getTimeoutSeconds(), w.getAdmissionReviewVersions(),
-                w.getNamespaceSelector(), w.getMatchConditions(), w.getClientConfig().getService(), "/mutate");
-        assertEquals(Map.of("networking.k8s.io/v1/ingresses", Set.of("CREATE")), rules(w.getRules()));
-        assertEquals("Never", w.getReinvocationPolicy());
+        assertEquals(2, config.getWebhooks().size());
+        for (MutatingWebhook w : config.getWebhooks()) {
+            common(w.getName(), w.getSideEffects(), w.getTimeoutSeconds(), w.getAdmissionReviewVersions(),
+                    w.getNamespaceSelector(), w.getMatchConditions(), w.getClientConfig().getService(), "/mutate");
+            assertEquals("Never", w.getReinvocationPolicy());
+        }
+        assertEquals(Map.of("networking.k8s.io/v1/ingresses", Set.of("CREATE")),
+                rules(config.getWebhooks().get(0).getRules()));
+        MutatingWebhook services = config.getWebhooks().get(1);
+        assertEquals(Map.of("/v1/services", Set.of("CREATE")), rules(services.getRules()));
+        // Which Services reach /mutate is decided by its matchConditions: MatchConditionsTest evaluates them.
+        assertTrue(services.getMatchConditions().stream().anyMatch(c -> c.getExpression().contains("loadBalancerClass")));
+    }
+
+    @Test
+    void theIngressClassHandsIngressesToClbguard() {
+        IngressClass cls = Manifests.one(base, IngressClass.class, dev.clbguard.policy.tke.Ownership.INGRESS_CLASS);
+        assertEquals(dev.clbguard.policy.tke.Ownership.CONTROLLER, cls.getSpec().getController());
+        assertTrue(cls.getMetadata().getAnnotations() == null || !"true".equals(cls.getMetadata().getAnnotations()
+                .get("ingressclass.kubernetes.io/is-default-class")), "never the default class: TKE's stays the default");
     }
 
     @Test
@@ -280,7 +295,7 @@ class WebhookConfigTest {
         List<HasMetadata> rendered = Manifests.kustomize(kubectl(), Manifests.ROOT.resolve("base"));
         for (HasMetadata o : rendered) {
             boolean clusterScoped = Set.of("Namespace", "ClusterRole", "ClusterRoleBinding",
-                    "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration").contains(o.getKind());
+                    "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "IngressClass").contains(o.getKind());
             assertEquals(clusterScoped ? null : NS, o.getMetadata().getNamespace(), o.getKind() + " " + o.getMetadata().getName());
         }
         ConfigMap policies = Manifests.one(rendered, ConfigMap.class, "clbguard-policies");
