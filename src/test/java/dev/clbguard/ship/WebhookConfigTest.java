@@ -167,7 +167,7 @@ class WebhookConfigTest {
                 "/services/status", Set.of("update", "patch"),
                 "networking.k8s.io/ingresses", Set.of("get", "list", "watch", "update", "patch"),
                 "networking.k8s.io/ingresses/status", Set.of("update", "patch"),
-                "/events", Set.of("create", "patch"),
+                "/events", Set.of("create", "patch", "list"),
                 "events.k8s.io/events", Set.of("create", "patch")), grants(role.getRules()));
 
         Role lease = Manifests.one(base, Role.class, "clbguard-leader-election");
