@@ -10,6 +10,8 @@ import dev.clbguard.policy.rules.ElasticServiceTypes;
 import dev.clbguard.policy.rules.IngressClassDefault;
 import dev.clbguard.policy.rules.IngressExistingClb;
 import dev.clbguard.policy.rules.ServiceExistingClb;
+import dev.clbguard.policy.rules.ServiceSkipModeDefault;
+import dev.clbguard.policy.rules.ServiceSkipModeRequired;
 
 /** Every policy clbguard implements; {@code policies/*.yaml} chooses which run and how. */
 public final class PolicyCatalog {
@@ -17,6 +19,8 @@ public final class PolicyCatalog {
     private static final List<Policy> ALL = List.of(
             new ElasticServiceTypes(),
             new IngressClassDefault(),
+            new ServiceSkipModeDefault(),
+            new ServiceSkipModeRequired(),
             new ClbAnnotations(),
             new ClbTransitions(),
             new ServiceExistingClb(),

@@ -45,6 +45,13 @@ public sealed interface Action {
     record Finish(String note) implements Action {
     }
 
+    /**
+     * The object is TKE's but carries our finalizer (left by an earlier version, or its class handed back to
+     * TKE): remove the finalizer only. No cloud call, no annotation or status write: those are TKE's.
+     */
+    record Disown() implements Action {
+    }
+
     /** The object asks for something the reconciler must not do; {@code code} is TKE's error code. */
     record Refuse(String code, String cause, String fix) implements Action {
     }

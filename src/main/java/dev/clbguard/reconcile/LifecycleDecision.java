@@ -39,6 +39,9 @@ public final class LifecycleDecision {
     }
 
     public static Target target(Subject s, ClusterProfile profile) {
+        if (s.tkeOwned()) {
+            return new Target.None(); // TKE's object: not even a describe
+        }
         if (!s.releasing() && (!s.managed() || s.deleting())) {
             return new Target.None();
         }
@@ -59,6 +62,12 @@ public final class LifecycleDecision {
      *            {@link Target.None})
      */
     public static Action decide(Subject s, ClbInfo clb, ClusterProfile profile) {
+        if (s.disowning()) {
+            return new Action.Disown();
+        }
+        if (s.tkeOwned()) {
+            return new Action.Nothing();
+        }
         if (s.releasing()) {
             return release(s, clb, profile);
         }

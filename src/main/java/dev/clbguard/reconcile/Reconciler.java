@@ -14,6 +14,7 @@ import dev.clbguard.facts.CloudException;
 import dev.clbguard.policy.ClusterProfile;
 import dev.clbguard.policy.ResourceKind;
 import dev.clbguard.policy.clb.ClbInfo;
+import dev.clbguard.policy.tke.Ownership;
 import dev.clbguard.policy.tke.TkeAnnotations;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngressBuilder;
@@ -148,6 +149,18 @@ public final class Reconciler {
                     if (obj != null) {
                         events.normal(obj, "Released", f.note());
                     }
+                    return new Result.Done();
+                } else if (action instanceof Action.Disown d) {
+                    // The last finalizer of a deleting object: the update may be the object's end, so the Event
+                    // is recorded on the object as read.
+                    update(obj, o -> o.getMetadata().getFinalizers().remove(Subject.FINALIZER));
+                    events.normal(obj, "LeftToTke", "reconciler: " + key + " belongs to TKE's "
+                            + (key.kind() == ResourceKind.SERVICE ? "service-controller (no spec.loadBalancerClass)"
+                                    : "l7-lb-controller (class qcloud or none)")
+                            + ", so clbguard removed its finalizer " + Subject.FINALIZER
+                            + " without touching the CLB; to have clbguard provision it, use "
+                            + (key.kind() == ResourceKind.SERVICE ? "spec.loadBalancerClass: " + Ownership.LOAD_BALANCER_CLASS
+                                    : "class " + Ownership.INGRESS_CLASS));
                     return new Result.Done();
                 } else if (action instanceof Action.Refuse r) {
                     events.warning(obj, "ClbRefused", message(key, r));

@@ -75,4 +75,14 @@ public class ReconcilerRuntime {
         loop.stop();
         loop.start();
     }
+
+    /** Test hook: stop as a crash would, to change the cluster while no reconciler runs. */
+    void stop() {
+        loop.stop();
+    }
+
+    /** Test hook: start again after {@link #stop()}, with empty memory. */
+    void start() {
+        loop.start();
+    }
 }

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.clbguard.policy.ResourceKind;
-import dev.clbguard.policy.tke.IngressClasses;
 import dev.clbguard.policy.tke.Meta;
+import dev.clbguard.policy.tke.Ownership;
 import dev.clbguard.policy.tke.TkeAnnotations;
 import dev.clbguard.policy.tke.TkeTags;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -17,12 +17,15 @@ import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
  * The facts about one persisted Service or Ingress that the lifecycle decision reads, extracted once so the
  * decision itself never touches a Kubernetes model.
  *
- * @param managed    a LoadBalancer Service, or an Ingress of class qcloud (or none)
+ * @param managed    handed to clbguard by class: a LoadBalancer Service of class clbguard.dev/clb, or an
+ *                   Ingress of class clbguard
+ * @param tkeOwned   a LoadBalancer Service without class or an Ingress of class qcloud (or none): TKE's own
+ *                   controllers provision its CLB, so clbguard never writes for it
  * @param existingId the CLB named by the user (tke-existed-lbid / existLbId), or null
  * @param recordedId the CLB id this reconciler (or TKE) wrote on the object, or null
  * @param ports      for a Service, its "PROTOCOL:port" pairs (the listeners TKE creates for it)
  */
-public record Subject(ObjectKey key, String uid, boolean managed, boolean deleting, boolean hasFinalizer,
+public record Subject(ObjectKey key, String uid, boolean managed, boolean tkeOwned, boolean deleting, boolean hasFinalizer,
         String existingId, String recordedId, String subnetId, boolean retain, boolean sharing, List<String> ports,
         List<String> statusVips, int releases) {
 
@@ -39,9 +42,11 @@ public record Subject(ObjectKey key, String uid, boolean managed, boolean deleti
         var m = obj.getMetadata();
         boolean finalizer = m.getFinalizers() != null && m.getFinalizers().contains(FINALIZER);
         boolean deleting = m.getDeletionTimestamp() != null;
+        Ownership.Owner owner = Ownership.of(obj);
+        boolean managed = owner == Ownership.Owner.CLBGUARD;
+        boolean tke = owner == Ownership.Owner.TKE;
         if (obj instanceof Service svc) {
             var spec = svc.getSpec();
-            boolean lb = spec != null && "LoadBalancer".equals(spec.getType()) && spec.getLoadBalancerClass() == null;
             List<String> ports = new ArrayList<>();
             if (spec != null && spec.getPorts() != null) {
                 for (ServicePort p : spec.getPorts()) {
@@ -53,8 +58,8 @@ public record Subject(ObjectKey key, String uid, boolean managed, boolean deleti
                     && svc.getStatus().getLoadBalancer().getIngress() != null) {
                 svc.getStatus().getLoadBalancer().getIngress().forEach(i -> vips.add(i.getIp()));
             }
-            return new Subject(new ObjectKey(ResourceKind.SERVICE, m.getNamespace(), m.getName()), m.getUid(), lb,
-                    deleting, finalizer, blankToNull(Meta.annotation(obj, TkeAnnotations.SERVICE_EXISTED_LBID)),
+            return new Subject(new ObjectKey(ResourceKind.SERVICE, m.getNamespace(), m.getName()), m.getUid(), managed,
+                    tke, deleting, finalizer, blankToNull(Meta.annotation(obj, TkeAnnotations.SERVICE_EXISTED_LBID)),
                     blankToNull(Meta.annotation(obj, TkeAnnotations.SERVICE_LOADBALANCE_ID)),
                     blankToNull(Meta.annotation(obj, TkeAnnotations.SERVICE_INTERNAL_SUBNET)), false,
                     "true".equals(Meta.annotation(obj, TkeAnnotations.SERVICE_SHARE_EXISTED_LB)), ports, vips,
@@ -67,7 +72,7 @@ public record Subject(ObjectKey key, String uid, boolean managed, boolean deleti
                 ing.getStatus().getLoadBalancer().getIngress().forEach(i -> vips.add(i.getIp()));
             }
             return new Subject(new ObjectKey(ResourceKind.INGRESS, m.getNamespace(), m.getName()), m.getUid(),
-                    IngressClasses.managedByTke(ing), deleting, finalizer,
+                    managed, tke, deleting, finalizer,
                     blankToNull(Meta.annotation(obj, TkeAnnotations.INGRESS_EXIST_LBID)),
                     blankToNull(Meta.annotation(obj, TkeAnnotations.INGRESS_LOADBALANCE_ID)),
                     blankToNull(Meta.annotation(obj, TkeAnnotations.INGRESS_SUBNET_ID)),
@@ -83,7 +88,7 @@ public record Subject(ObjectKey key, String uid, boolean managed, boolean deleti
      * the latter is the echo of our own write and needs no new pass.
      */
     public Subject inputs() {
-        return new Subject(key, uid, managed, deleting, false, existingId, null, subnetId, retain, sharing, ports,
+        return new Subject(key, uid, managed, tkeOwned, deleting, false, existingId, null, subnetId, retain, sharing, ports,
                 List.of(), releases);
     }
 
@@ -92,9 +97,17 @@ public record Subject(ObjectKey key, String uid, boolean managed, boolean deleti
         return key.kind() == ResourceKind.SERVICE ? TkeTags.SERVICE_UUID : TkeTags.INGRESS_UUID;
     }
 
-    /** Holding CLB resources that must be released: finalizer set and either deleted or no longer ours. */
+    /**
+     * Holding CLB resources that must be released: finalizer set and either deleted or handed to no CLB
+     * controller (class changed away, no longer a LoadBalancer). An object now TKE's is disowned instead.
+     */
     public boolean releasing() {
-        return hasFinalizer && (deleting || !managed);
+        return hasFinalizer && !tkeOwned && (deleting || !managed);
+    }
+
+    /** Carries our finalizer but belongs to TKE's controllers (an upgrade, or a class handed back to TKE). */
+    public boolean disowning() {
+        return hasFinalizer && tkeOwned;
     }
 
     public String describe() {

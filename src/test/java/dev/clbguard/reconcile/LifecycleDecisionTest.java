@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import dev.clbguard.policy.ClusterProfile;
 import dev.clbguard.policy.clb.ClbInfo;
 import dev.clbguard.policy.clb.ClbListener;
+import dev.clbguard.policy.tke.Ownership;
 import dev.clbguard.policy.tke.TkeAnnotations;
 import dev.clbguard.policy.tke.TkeTags;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -26,6 +27,8 @@ class LifecycleDecisionTest {
     static final ClusterProfile PROFILE = new ClusterProfile("cls-7k2m9q4p", "ap-guangzhou", "vpc-4f8q2w1e", true,
             "100012345678", "qcloud");
     static final String UID = "5b1c2d3e-0000-4000-8000-000000000001";
+    /** The Ingress class that hands an Ingress to clbguard. */
+    static final String MINE = "clbguard";
 
     static HasMetadata ingress(String cls, Map<String, String> annotations, boolean finalizer, boolean deleting) {
         var b = new IngressBuilder().withNewMetadata().withNamespace("shop").withName("checkout").withUid(UID)
@@ -43,7 +46,17 @@ class LifecycleDecisionTest {
         return ing;
     }
 
+    /** A Service of clbguard's class ({@code clbguard.dev/clb}) when it is a LoadBalancer. */
     static HasMetadata service(String type, Map<String, String> annotations, boolean finalizer, boolean deleting) {
+        var svc = (io.fabric8.kubernetes.api.model.Service) tkeService(type, annotations, finalizer, deleting);
+        if ("LoadBalancer".equals(type)) {
+            svc.getSpec().setLoadBalancerClass(Ownership.LOAD_BALANCER_CLASS);
+        }
+        return svc;
+    }
+
+    /** A Service without loadBalancerClass: TKE's service-controller's when it is a LoadBalancer. */
+    static HasMetadata tkeService(String type, Map<String, String> annotations, boolean finalizer, boolean deleting) {
         var svc = new ServiceBuilder().withNewMetadata().withNamespace("shop").withName("api").withUid(UID)
                 .withAnnotations(new java.util.HashMap<>(annotations)).endMetadata().withNewSpec().withType(type)
                 .addNewPort().withPort(443).withProtocol("TCP").endPort().endSpec().build();
@@ -66,7 +79,7 @@ class LifecycleDecisionTest {
 
     @Test
     void finalizerComesBeforeAnyCloudAction() {
-        assertInstanceOf(Action.AddFinalizer.class, decide(ingress(null, Map.of(), false, false), null));
+        assertInstanceOf(Action.AddFinalizer.class, decide(ingress(MINE, Map.of(), false, false), null));
         assertInstanceOf(Action.AddFinalizer.class, decide(service("LoadBalancer", Map.of(), false, false), null));
     }
 
@@ -74,14 +87,39 @@ class LifecycleDecisionTest {
     void notOursIsLeftAlone() {
         assertInstanceOf(Action.Nothing.class, decide(ingress("nginx", Map.of(), false, false), null));
         assertInstanceOf(Action.Nothing.class, decide(service("ClusterIP", Map.of(), false, false), null));
-        assertInstanceOf(Action.Nothing.class, decide(ingress(null, Map.of(), false, true), null));
+        assertInstanceOf(Action.Nothing.class, decide(ingress(MINE, Map.of(), false, true), null));
+        assertInstanceOf(Action.Nothing.class, decide(service("LoadBalancer", Map.of(), false, true), null));
         assertEquals(new LifecycleDecision.Target.None(),
                 LifecycleDecision.target(Subject.of(ingress("nginx", Map.of(), false, false)), PROFILE));
     }
 
     @Test
+    void tkesObjectsAreNeverTouched() {
+        for (String cls : new String[] {null, "qcloud"}) {
+            var ing = ingress(cls, Map.of(TkeAnnotations.INGRESS_EXIST_LBID, "lb-0g3v8r2m"), false, false);
+            assertInstanceOf(Action.Nothing.class, decide(ing, null));
+            assertEquals(new LifecycleDecision.Target.None(), LifecycleDecision.target(Subject.of(ing), PROFILE));
+        }
+        var svc = tkeService("LoadBalancer", Map.of(), false, false);
+        assertInstanceOf(Action.Nothing.class, decide(svc, null));
+        assertEquals(new LifecycleDecision.Target.None(), LifecycleDecision.target(Subject.of(svc), PROFILE));
+    }
+
+    @Test
+    void aLeftoverFinalizerOnTkesObjectIsDroppedWithoutLookingAtTheClb() {
+        var mine = clb("lb-00000001", Map.of(TkeTags.CREATED_BY, "yes", TkeTags.CLUSTER_ID, "cls-7k2m9q4p",
+                TkeTags.INGRESS_UUID, UID));
+        for (boolean deleting : new boolean[] {false, true}) {
+            var ing = ingress("qcloud", Map.of(TkeAnnotations.INGRESS_LOADBALANCE_ID, "lb-00000001"), true, deleting);
+            assertEquals(new LifecycleDecision.Target.None(), LifecycleDecision.target(Subject.of(ing), PROFILE));
+            assertEquals(new Action.Disown(), decide(ing, mine));
+            assertEquals(new Action.Disown(), decide(tkeService("LoadBalancer", Map.of(), true, deleting), null));
+        }
+    }
+
+    @Test
     void createsWithAllThreeTagsAndTheUidAsClientToken() {
-        var a = assertInstanceOf(Action.Create.class, decide(ingress("qcloud", Map.of(), true, false), null));
+        var a = assertInstanceOf(Action.Create.class, decide(ingress(MINE, Map.of(), true, false), null));
         assertEquals(Map.of(TkeTags.CREATED_BY, "yes", TkeTags.CLUSTER_ID, "cls-7k2m9q4p", TkeTags.INGRESS_UUID, UID),
                 a.spec().tags());
         assertEquals(UID, a.spec().clientToken());
@@ -100,7 +138,7 @@ class LifecycleDecisionTest {
 
     @Test
     void createdClbIsRecordedThenInSync() {
-        var ing = ingress(null, Map.of(TkeAnnotations.INGRESS_LOADBALANCE_ID, "lb-00000001"), true, false);
+        var ing = ingress(MINE, Map.of(TkeAnnotations.INGRESS_LOADBALANCE_ID, "lb-00000001"), true, false);
         var mine = clb("lb-00000001", Map.of(TkeTags.CREATED_BY, "yes", TkeTags.CLUSTER_ID, "cls-7k2m9q4p",
                 TkeTags.INGRESS_UUID, UID));
         assertEquals(new LifecycleDecision.Target.ById("lb-00000001"), LifecycleDecision.target(Subject.of(ing), PROFILE));
@@ -112,14 +150,14 @@ class LifecycleDecisionTest {
 
     @Test
     void recordedClbOfSomeoneElseIsRefusedNotAdopted() {
-        var ing = ingress(null, Map.of(TkeAnnotations.INGRESS_LOADBALANCE_ID, "lb-00000001"), true, false);
+        var ing = ingress(MINE, Map.of(TkeAnnotations.INGRESS_LOADBALANCE_ID, "lb-00000001"), true, false);
         assertInstanceOf(Action.Refuse.class, decide(ing, clb("lb-00000001", Map.of(TkeTags.INGRESS_UUID, "other"))));
         assertInstanceOf(Action.Refuse.class, decide(ing, null));
     }
 
     @Test
     void existingClbIsClaimedWithClusterAndUuidTags() {
-        var ing = ingress(null, Map.of(TkeAnnotations.INGRESS_EXIST_LBID, "lb-0g3v8r2m"), true, false);
+        var ing = ingress(MINE, Map.of(TkeAnnotations.INGRESS_EXIST_LBID, "lb-0g3v8r2m"), true, false);
         var a = decide(ing, clb("lb-0g3v8r2m", Map.of()));
         assertEquals(new Action.Tag("lb-0g3v8r2m", Map.of(TkeTags.CLUSTER_ID, "cls-7k2m9q4p", TkeTags.INGRESS_UUID, UID)), a);
         var claimed = clb("lb-0g3v8r2m", Map.of(TkeTags.CLUSTER_ID, "cls-7k2m9q4p", TkeTags.INGRESS_UUID, UID));
@@ -128,7 +166,7 @@ class LifecycleDecisionTest {
 
     @Test
     void existingClbThatIsNotClaimableIsRefusedWithTkeCodes() {
-        var ing = ingress(null, Map.of(TkeAnnotations.INGRESS_EXIST_LBID, "lb-0g3v8r2m"), true, false);
+        var ing = ingress(MINE, Map.of(TkeAnnotations.INGRESS_EXIST_LBID, "lb-0g3v8r2m"), true, false);
         assertEquals("E4018", ((Action.Refuse) decide(ing, null)).code());
         assertEquals("E4013", ((Action.Refuse) decide(ing, clb("lb-0g3v8r2m", Map.of(TkeTags.CLUSTER_ID, "cls-other")))).code());
         assertEquals("E4019", ((Action.Refuse) decide(ing, clb("lb-0g3v8r2m", Map.of(TkeTags.CREATED_BY, "yes")))).code());
@@ -148,7 +186,7 @@ class LifecycleDecisionTest {
 
     @Test
     void deletedObjectDeletesTheClbCreatedForIt() {
-        var ing = ingress(null, Map.of(TkeAnnotations.INGRESS_LOADBALANCE_ID, "lb-00000001"), true, true);
+        var ing = ingress(MINE, Map.of(TkeAnnotations.INGRESS_LOADBALANCE_ID, "lb-00000001"), true, true);
         var mine = clb("lb-00000001", Map.of(TkeTags.CREATED_BY, "yes", TkeTags.CLUSTER_ID, "cls-7k2m9q4p",
                 TkeTags.INGRESS_UUID, UID));
         assertEquals(new Action.DeleteClb("lb-00000001"), decide(ing, mine));
@@ -157,7 +195,7 @@ class LifecycleDecisionTest {
 
     @Test
     void deletionWithoutRecordedIdLooksTheClbUpByTags() {
-        var ing = ingress(null, Map.of(), true, true);
+        var ing = ingress(MINE, Map.of(), true, true);
         assertEquals(new LifecycleDecision.Target.ByTags(Map.of(TkeTags.CLUSTER_ID, "cls-7k2m9q4p", TkeTags.INGRESS_UUID, UID)),
                 LifecycleDecision.target(Subject.of(ing), PROFILE));
     }
@@ -165,13 +203,13 @@ class LifecycleDecisionTest {
     @Test
     void retainedOrUserOwnedClbIsReleasedNotDeleted() {
         var tags = Map.of(TkeTags.CREATED_BY, "yes", TkeTags.CLUSTER_ID, "cls-7k2m9q4p", TkeTags.INGRESS_UUID, UID);
-        var retained = ingress(null, Map.of(TkeAnnotations.INGRESS_LOADBALANCE_ID, "lb-00000001",
+        var retained = ingress(MINE, Map.of(TkeAnnotations.INGRESS_LOADBALANCE_ID, "lb-00000001",
                 TkeAnnotations.INGRESS_LOADBALANCE_RETAIN, "true"), true, true);
         assertEquals(new Action.Untag("lb-00000001", Set.of(TkeTags.INGRESS_UUID, TkeTags.CLUSTER_ID)),
                 decide(retained, clb("lb-00000001", tags)));
         var userOwned = new java.util.HashMap<>(tags);
         userOwned.put(TkeTags.LIFECYCLE_OWNER, "user");
-        var plain = ingress(null, Map.of(TkeAnnotations.INGRESS_LOADBALANCE_ID, "lb-00000001"), true, true);
+        var plain = ingress(MINE, Map.of(TkeAnnotations.INGRESS_LOADBALANCE_ID, "lb-00000001"), true, true);
         assertInstanceOf(Action.Untag.class, decide(plain, clb("lb-00000001", userOwned)));
     }
 
@@ -202,19 +240,19 @@ class LifecycleDecisionTest {
         assertEquals(new Action.DeleteClb("lb-00000001"), decide(away, mine));
         var svcAway = service("ClusterIP", Map.of(TkeAnnotations.SERVICE_LOADBALANCE_ID, "lb-00000001"), true, false);
         assertInstanceOf(Action.Finish.class, decide(svcAway, null));
-        assertInstanceOf(Action.AddFinalizer.class, decide(ingress("qcloud", Map.of(), false, false), null));
+        assertInstanceOf(Action.AddFinalizer.class, decide(ingress(MINE, Map.of(), false, false), null));
     }
 
     @Test
     void neverDeletesARecordedClbTaggedForAnotherObject() {
-        var ing = ingress(null, Map.of(TkeAnnotations.INGRESS_LOADBALANCE_ID, "lb-00000001"), true, true);
+        var ing = ingress(MINE, Map.of(TkeAnnotations.INGRESS_LOADBALANCE_ID, "lb-00000001"), true, true);
         var notMine = clb("lb-00000001", Map.of(TkeTags.CREATED_BY, "yes", TkeTags.INGRESS_UUID, "someone-else"));
         assertInstanceOf(Action.Finish.class, decide(ing, notMine));
     }
 
     @Test
     void aClbCreatedAfterAReleaseUsesANewClientToken() {
-        var back = ingress("qcloud", Map.of(Subject.RELEASES, "2"), true, false);
+        var back = ingress(MINE, Map.of(Subject.RELEASES, "2"), true, false);
         assertEquals(UID + "-2", ((Action.Create) decide(back, null)).spec().clientToken());
     }
 }

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 
 import dev.clbguard.emulator.ClbEmulator;
 import dev.clbguard.clbapi.ClbStateFile;
+import dev.clbguard.policy.clb.ClbInfo;
+import dev.clbguard.policy.tke.Ownership;
 import dev.clbguard.policy.tke.TkeAnnotations;
 import dev.clbguard.policy.tke.TkeTags;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -42,14 +44,19 @@ class ReconcilerEmulatorTest {
     ClbEmulator emulator;
     @Inject
     ReconcilerRuntime runtime;
+    @Inject
+    dev.clbguard.guardian.GuardianRuntime guardian;
 
     static void await(String what, BooleanSupplier condition) {
         ReconcileTests.await(what, Duration.ofSeconds(30), condition);
     }
 
+    /** An Ingress of class clbguard unless {@code annotations} name another class. */
     Ingress ingress(String name, Map<String, String> annotations) {
+        Map<String, String> a = new java.util.HashMap<>(annotations);
+        a.putIfAbsent(TkeAnnotations.INGRESS_CLASS, Ownership.INGRESS_CLASS);
         return client.network().v1().ingresses().inNamespace("emu").resource(new IngressBuilder().withNewMetadata()
-                .withName(name).withNamespace("emu").withAnnotations(annotations).endMetadata().withNewSpec()
+                .withName(name).withNamespace("emu").withAnnotations(a).endMetadata().withNewSpec()
                 .endSpec().build()).create();
     }
 
@@ -115,18 +122,20 @@ class ReconcilerEmulatorTest {
         Service svc = client.services().inNamespace("emu").resource(new ServiceBuilder().withNewMetadata()
                 .withName("api").withNamespace("emu")
                 .withAnnotations(Map.of(TkeAnnotations.SERVICE_INTERNAL_SUBNET, "subnet-3c9d2k1m")).endMetadata()
-                .withNewSpec().withType("LoadBalancer").addNewPort().withPort(443).withProtocol("TCP").endPort()
+                .withNewSpec().withType("LoadBalancer").withLoadBalancerClass(Ownership.LOAD_BALANCER_CLASS).addNewPort().withPort(443).withProtocol("TCP").endPort()
                 .endSpec().build()).create();
         await("created", () -> vip(client.services().inNamespace("emu").withName("api").get()) != null);
         assertEquals("INTERNAL", taggedFor(svc, TkeTags.SERVICE_UUID).get(0).type());
         client.services().inNamespace("emu").withName("api").edit(s -> {
             s.getSpec().setType("ClusterIP");
+            s.getSpec().setLoadBalancerClass(null); // only a LoadBalancer may have a class
             return s;
         });
         await("released", () -> taggedFor(svc, TkeTags.SERVICE_UUID).isEmpty()
                 && client.services().inNamespace("emu").withName("api").get().getMetadata().getFinalizers().isEmpty());
         client.services().inNamespace("emu").withName("api").edit(s -> {
             s.getSpec().setType("LoadBalancer");
+            s.getSpec().setLoadBalancerClass(Ownership.LOAD_BALANCER_CLASS);
             return s;
         });
         await("created again", () -> vip(client.services().inNamespace("emu").withName("api").get()) != null
@@ -162,5 +171,74 @@ class ReconcilerEmulatorTest {
         runtime.restart();
         await("gone", () -> get("crash") == null);
         assertTrue(taggedFor(ing, TkeTags.INGRESS_UUID).isEmpty());
+    }
+
+    Service tkeService(String name, List<String> finalizers) {
+        return client.services().inNamespace("emu").resource(new ServiceBuilder().withNewMetadata().withName(name)
+                .withNamespace("emu").withFinalizers(finalizers).endMetadata().withNewSpec().withType("LoadBalancer")
+                .addNewPort().withPort(80).withProtocol("TCP").endPort().endSpec().build()).create();
+    }
+
+    static boolean untouched(HasMetadata obj) {
+        var m = obj.getMetadata();
+        return (m.getFinalizers() == null || m.getFinalizers().isEmpty())
+                && (m.getAnnotations() == null || (!m.getAnnotations().containsKey(TkeAnnotations.INGRESS_LOADBALANCE_ID)
+                        && !m.getAnnotations().containsKey(TkeAnnotations.SERVICE_LOADBALANCE_ID)))
+                && vip(obj) == null;
+    }
+
+    /**
+     * The guardian's first sweep (a read, at leadership; the next is 10 min later) must not be counted as the
+     * reconciler's doing.
+     */
+    void guardianSweptOnce() {
+        await("the guardian's first sweep", () -> guardian.guardian() != null && guardian.guardian().report() != null);
+    }
+
+    @Test
+    void tkesObjectsGetNoFinalizerNoAnnotationAndNoCloudCall() throws Exception {
+        guardianSweptOnce();
+        Map<String, Long> before = emulator.calls();
+        ingress("tke-none", Map.of(TkeAnnotations.INGRESS_CLASS, ""));
+        ingress("tke-qcloud", Map.of(TkeAnnotations.INGRESS_CLASS, "qcloud",
+                TkeAnnotations.INGRESS_EXIST_LBID, "lb-0g3v8r2m"));
+        tkeService("tke-svc", List.of());
+        // Leftovers of an earlier version prove the loop has seen both kinds: it removes them, and nothing else.
+        Ingress leftIng = client.network().v1().ingresses().inNamespace("emu").resource(new IngressBuilder()
+                .withNewMetadata().withName("tke-left").withNamespace("emu").withFinalizers(Subject.FINALIZER)
+                .withAnnotations(Map.of(TkeAnnotations.INGRESS_CLASS, "qcloud")).endMetadata().withNewSpec().endSpec()
+                .build()).create();
+        Service leftSvc = tkeService("tke-left-svc", List.of(Subject.FINALIZER));
+        await("leftover finalizers removed", () -> untouched(get("tke-left"))
+                && untouched(client.services().inNamespace("emu").withName("tke-left-svc").get()));
+        Thread.sleep(500);
+        for (String n : List.of("tke-none", "tke-qcloud")) {
+            assertTrue(untouched(get(n)), n);
+        }
+        assertTrue(untouched(client.services().inNamespace("emu").withName("tke-svc").get()));
+        assertEquals(before, emulator.calls(), "not one cloud call, not even a describe");
+        assertTrue(hasEvent(leftIng, "LeftToTke"));
+        assertTrue(hasEvent(leftSvc, "LeftToTke"));
+        assertEquals(Map.of(), clb("lb-0g3v8r2m").tags());
+        for (String n : List.of("tke-none", "tke-qcloud", "tke-left")) {
+            client.network().v1().ingresses().inNamespace("emu").withName(n).delete();
+        }
+        client.services().inNamespace("emu").withName("tke-svc").delete();
+        client.services().inNamespace("emu").withName("tke-left-svc").delete();
+    }
+
+    @Test
+    void aDeletedTkeObjectWithALeftoverFinalizerGoesWithoutACloudCall() {
+        guardianSweptOnce();
+        Map<String, Long> before = emulator.calls();
+        runtime.stop(); // as during an upgrade: the object is deleted while no clbguard runs
+        Service svc = tkeService("tke-deleted", List.of(Subject.FINALIZER));
+        client.services().inNamespace("emu").withName("tke-deleted").delete();
+        assertTrue(client.services().inNamespace("emu").withName("tke-deleted").get().getMetadata()
+                .getDeletionTimestamp() != null, "held by the finalizer");
+        runtime.start();
+        await("gone", () -> client.services().inNamespace("emu").withName("tke-deleted").get() == null);
+        assertEquals(before, emulator.calls());
+        assertTrue(hasEvent(svc, "LeftToTke"));
     }
 }

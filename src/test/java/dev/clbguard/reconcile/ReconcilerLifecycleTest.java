@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.clbguard.policy.clb.ClbInfo;
 import dev.clbguard.policy.clb.ClbListener;
+import dev.clbguard.policy.tke.Ownership;
 import dev.clbguard.policy.tke.TkeAnnotations;
 import dev.clbguard.policy.tke.TkeTags;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -52,9 +53,12 @@ class ReconcilerLifecycleTest {
         ReconcileTests.await(what, WAIT, condition);
     }
 
+    /** An Ingress of class clbguard unless {@code annotations} name another class. */
     Ingress ingress(String name, Map<String, String> annotations) {
+        Map<String, String> a = new java.util.HashMap<>(annotations);
+        a.putIfAbsent(TkeAnnotations.INGRESS_CLASS, Ownership.INGRESS_CLASS);
         return client.network().v1().ingresses().inNamespace("shop").resource(new IngressBuilder().withNewMetadata()
-                .withName(name).withNamespace("shop").withAnnotations(annotations).endMetadata().withNewSpec()
+                .withName(name).withNamespace("shop").withAnnotations(a).endMetadata().withNewSpec()
                 .endSpec().build()).create();
     }
 
@@ -112,7 +116,7 @@ class ReconcilerLifecycleTest {
         Service svc = client.services().inNamespace("shop").resource(new ServiceBuilder().withNewMetadata()
                 .withName("api").withNamespace("shop")
                 .withAnnotations(Map.of(TkeAnnotations.SERVICE_INTERNAL_SUBNET, "subnet-3c9d2k1m")).endMetadata()
-                .withNewSpec().withType("LoadBalancer").addNewPort().withPort(443).withProtocol("TCP").endPort()
+                .withNewSpec().withType("LoadBalancer").withLoadBalancerClass(Ownership.LOAD_BALANCER_CLASS).addNewPort().withPort(443).withProtocol("TCP").endPort()
                 .endSpec().build()).create();
         await("Service recorded", () -> getService("api").getMetadata().getAnnotations()
                 .containsKey(TkeAnnotations.SERVICE_LOADBALANCE_ID) && getService("api").getStatus() != null
@@ -124,6 +128,7 @@ class ReconcilerLifecycleTest {
         // LoadBalancer -> ClusterIP: released as on delete, the Service stays.
         client.services().inNamespace("shop").withName("api").edit(s -> {
             s.getSpec().setType("ClusterIP");
+            s.getSpec().setLoadBalancerClass(null); // only a LoadBalancer may have a class
             return s;
         });
         await("released", () -> getService("api").getMetadata().getFinalizers().isEmpty());
@@ -133,6 +138,7 @@ class ReconcilerLifecycleTest {
         // ... and back: a new CLB.
         client.services().inNamespace("shop").withName("api").edit(s -> {
             s.getSpec().setType("LoadBalancer");
+            s.getSpec().setLoadBalancerClass(Ownership.LOAD_BALANCER_CLASS);
             return s;
         });
         await("created again", () -> clbsTaggedFor(svc, TkeTags.SERVICE_UUID).size() == 1
@@ -144,7 +150,7 @@ class ReconcilerLifecycleTest {
 
     @Test
     void ingressClassChangedAwayAndBack() {
-        Ingress ing = ingress("blog", Map.of(TkeAnnotations.INGRESS_CLASS, "qcloud"));
+        Ingress ing = ingress("blog", Map.of());
         await("created", () -> vip(getIngress("blog")) != null);
         client.network().v1().ingresses().inNamespace("shop").withName("blog").edit(i -> {
             i.getMetadata().getAnnotations().put(TkeAnnotations.INGRESS_CLASS, "nginx");
@@ -154,7 +160,7 @@ class ReconcilerLifecycleTest {
                 && clbsTaggedFor(ing, TkeTags.INGRESS_UUID).isEmpty());
         assertNull(vip(getIngress("blog")));
         client.network().v1().ingresses().inNamespace("shop").withName("blog").edit(i -> {
-            i.getMetadata().getAnnotations().put(TkeAnnotations.INGRESS_CLASS, "qcloud");
+            i.getMetadata().getAnnotations().put(TkeAnnotations.INGRESS_CLASS, Ownership.INGRESS_CLASS);
             return i;
         });
         await("created again", () -> vip(getIngress("blog")) != null);
@@ -248,5 +254,23 @@ class ReconcilerLifecycleTest {
         await("a later object was handled", () -> vip(getIngress("after-dry-run")) != null);
         assertEquals(creates + 1, cloud.calls("create"), "only the persisted Ingress made a CLB");
         client.resource(marker).delete();
+    }
+
+    @Test
+    void guardianFindingsAreInTheAuditReportAndTheMetrics() {
+        cloud.seed(new ClbInfo("lb-unowned1", "left-behind", "OPEN", 1, "vpc-4f8q2w1e", null, List.of("203.0.113.99"),
+                Map.of(TkeTags.CREATED_BY, "yes", TkeTags.CLUSTER_ID, CLUSTER), List.of()));
+        await("reported", () -> {
+            var body = io.restassured.RestAssured.get("/audit/report");
+            return body.statusCode() == 200 && body.jsonPath().getList("guardian.findings.clb").contains("lb-unowned1");
+        });
+        var report = io.restassured.RestAssured.get("/audit/report").jsonPath();
+        assertEquals("unowned-clb", report.getString("guardian.findings.find { it.clb == 'lb-unowned1' }.kind"));
+        assertEquals("none", report.getString("guardian.findings.find { it.clb == 'lb-unowned1' }.repair"));
+        assertEquals(false, report.getBoolean("guardian.repairs"));
+        String metrics = io.restassured.RestAssured.get("/q/metrics").asString();
+        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("clbguard_guardian_findings{kind=\"unowned-clb\"}")
+                && !l.endsWith(" 0.0")), metrics.lines().filter(l -> l.contains("guardian")).toList().toString());
+        assertNotNull(cloud.all().get("lb-unowned1"), "never deleted");
     }
 }

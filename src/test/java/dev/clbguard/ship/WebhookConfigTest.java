@@ -43,6 +43,7 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.RuleWithOperatio
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
@@ -83,14 +84,28 @@ class WebhookConfigTest {
     }
 
     @Test
-    void mutatingWebhookDefaultsIngressesAtCreateOnly() {
+    void mutatingWebhooksDefaultIngressesAndClbguardServicesAtCreateOnly() {
         MutatingWebhookConfiguration config = Manifests.one(base, MutatingWebhookConfiguration.class, "clbguard");
-        assertEquals(1, config.getWebhooks().size());
-        MutatingWebhook w = config.getWebhooks().get(0);
-        common(w.getName(), w.getSideEffects(), w.getTimeoutSeconds(), w.getAdmissionReviewVersions(),
-                w.getNamespaceSelector(), w.getMatchConditions(), w.getClientConfig().getService(), "/mutate");
-        assertEquals(Map.of("networking.k8s.io/v1/ingresses", Set.of("CREATE")), rules(w.getRules()));
-        assertEquals("Never", w.getReinvocationPolicy());
+        assertEquals(2, config.getWebhooks().size());
+        for (MutatingWebhook w : config.getWebhooks()) {
+            common(w.getName(), w.getSideEffects(), w.getTimeoutSeconds(), w.getAdmissionReviewVersions(),
+                    w.getNamespaceSelector(), w.getMatchConditions(), w.getClientConfig().getService(), "/mutate");
+            assertEquals("Never", w.getReinvocationPolicy());
+        }
+        assertEquals(Map.of("networking.k8s.io/v1/ingresses", Set.of("CREATE")),
+                rules(config.getWebhooks().get(0).getRules()));
+        MutatingWebhook services = config.getWebhooks().get(1);
+        assertEquals(Map.of("/v1/services", Set.of("CREATE")), rules(services.getRules()));
+        // Which Services reach /mutate is decided by its matchConditions: MatchConditionsTest evaluates them.
+        assertTrue(services.getMatchConditions().stream().anyMatch(c -> c.getExpression().contains("loadBalancerClass")));
+    }
+
+    @Test
+    void theIngressClassHandsIngressesToClbguard() {
+        IngressClass cls = Manifests.one(base, IngressClass.class, dev.clbguard.policy.tke.Ownership.INGRESS_CLASS);
+        assertEquals(dev.clbguard.policy.tke.Ownership.CONTROLLER, cls.getSpec().getController());
+        assertTrue(cls.getMetadata().getAnnotations() == null || !"true".equals(cls.getMetadata().getAnnotations()
+                .get("ingressclass.kubernetes.io/is-default-class")), "never the default class: TKE's stays the default");
     }
 
     @Test
@@ -153,7 +168,7 @@ class WebhookConfigTest {
                 "/services/status", Set.of("update", "patch"),
                 "networking.k8s.io/ingresses", Set.of("get", "list", "watch", "update", "patch"),
                 "networking.k8s.io/ingresses/status", Set.of("update", "patch"),
-                "/events", Set.of("create")), grants(role.getRules()));
+                "/events", Set.of("create", "list")), grants(role.getRules()));
 
         Role lease = Manifests.one(base, Role.class, "clbguard-leader-election");
         assertEquals(Map.of("coordination.k8s.io/leases", Set.of("get", "create", "update")), grants(lease.getRules()));
@@ -280,7 +295,7 @@ class WebhookConfigTest {
         List<HasMetadata> rendered = Manifests.kustomize(kubectl(), Manifests.ROOT.resolve("base"));
         for (HasMetadata o : rendered) {
             boolean clusterScoped = Set.of("Namespace", "ClusterRole", "ClusterRoleBinding",
-                    "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration").contains(o.getKind());
+                    "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "IngressClass").contains(o.getKind());
             assertEquals(clusterScoped ? null : NS, o.getMetadata().getNamespace(), o.getKind() + " " + o.getMetadata().getName());
         }
         ConfigMap policies = Manifests.one(rendered, ConfigMap.class, "clbguard-policies");
@@ -308,6 +323,37 @@ class WebhookConfigTest {
         for (Class<? extends HasMetadata> type : List.of(MutatingWebhookConfiguration.class, ValidatingWebhookConfiguration.class)) {
             HasMetadata w = Manifests.one(rendered, type, "clbguard");
             assertEquals(NS + "/clbguard-serving", w.getMetadata().getAnnotations().get("cert-manager.io/inject-ca-from"));
+        }
+    }
+
+    @Test
+    void webhookOnlyOverlayTurnsTheWritersOffAndGrantsOnlyReads() {
+        List<HasMetadata> rendered = Manifests.kustomize(kubectl(), Manifests.ROOT.resolve("overlays/webhook-only"));
+        Container c = Manifests.one(rendered, Deployment.class, "clbguard").getSpec().getTemplate().getSpec()
+                .getContainers().get(0);
+        Map<String, String> env = c.getEnv().stream().filter(e -> e.getValue() != null)
+                .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+        assertEquals("false", env.get("CLBGUARD_RECONCILER_ENABLED"));
+        assertEquals("false", env.get("CLBGUARD_AUDIT_ENABLED"));
+        assertTrue(c.getEnv().stream().anyMatch(e -> e.getName().equals("POD_NAMESPACE")), "the base env is kept");
+        ClusterRole role = Manifests.one(rendered, ClusterRole.class, "clbguard");
+        assertEquals(Map.of("/services", Set.of("list", "watch"), "networking.k8s.io/ingresses", Set.of("list", "watch")),
+                grants(role.getRules()));
+        // Still served with a certificate, and the same webhooks as the base.
+        assertEquals(NS + "/clbguard-serving", Manifests.one(rendered, ValidatingWebhookConfiguration.class, "clbguard")
+                .getMetadata().getAnnotations().get("cert-manager.io/inject-ca-from"));
+        assertEquals(2, Manifests.one(rendered, MutatingWebhookConfiguration.class, "clbguard").getWebhooks().size());
+        Manifests.one(rendered, IngressClass.class, "clbguard");
+    }
+
+    @Test
+    void theCloudCredentialsSecretIsOptionalForWorkloadIdentity() {
+        Container c = Manifests.one(base, Deployment.class, "clbguard").getSpec().getTemplate().getSpec().getContainers()
+                .get(0);
+        for (EnvVar e : c.getEnv()) {
+            if (e.getName().startsWith("TENCENTCLOUD_")) {
+                assertTrue(e.getValueFrom().getSecretKeyRef().getOptional(), e.getName());
+            }
         }
     }
 

@@ -95,10 +95,10 @@ public final class ClbAnnotations implements Policy {
             controllerWritten(out, review, ctx, TkeAnnotations.SERVICE_LOADBALANCE_ID, TkeAnnotations.SERVICE_EXISTED_LBID);
         } else if (review.object() instanceof Ingress ing) {
             // Another controller's Ingress (nginx, ...) is not TKE's business.
-            if (!IngressClasses.managedByTke(ing)) {
+            if (!IngressClasses.clbBacked(ing)) {
                 return out;
             }
-            HasMetadata old = review.oldObject() instanceof Ingress o && IngressClasses.managedByTke(o) ? o : null;
+            HasMetadata old = review.oldObject() instanceof Ingress o && IngressClasses.clbBacked(o) ? o : null;
             INGRESS_CHECKS.forEach((key, check) -> check(out, review, old, key, check));
             hosts(out, review, ing, (Ingress) old);
             ignoredSubnet(out, review, TkeAnnotations.INGRESS_EXIST_LBID, TkeAnnotations.INGRESS_SUBNET_ID);

@@ -13,6 +13,7 @@ import dev.clbguard.policy.Verdict;
 import dev.clbguard.policy.tke.IngressClasses;
 import dev.clbguard.policy.tke.Meta;
 import dev.clbguard.policy.tke.Services;
+import dev.clbguard.policy.tke.Ownership;
 import dev.clbguard.policy.tke.TkeAnnotations;
 import dev.clbguard.policy.tke.TkeFormats;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -56,12 +57,13 @@ public final class ClbTransitions implements Policy {
             return bindings(review, TkeAnnotations.SERVICE_EXISTED_LBID, TkeAnnotations.SERVICE_INTERNAL_SUBNET, fix);
         }
         if (review.object() instanceof Ingress ing && review.oldObject() instanceof Ingress old) {
-            boolean wasTke = IngressClasses.managedByTke(old);
-            boolean isTke = IngressClasses.managedByTke(ing);
-            if (wasTke != isTke) {
-                return List.of(classChange(review, ctx, old, ing, isTke));
+            // qcloud <-> clbguard is a change of controller too: one releases, the other provisions.
+            Ownership.Owner was = Ownership.of(old);
+            Ownership.Owner is = Ownership.of(ing);
+            if (was != is) {
+                return List.of(classChange(review, ctx, old, ing, is));
             }
-            if (!isTke) {
+            if (!IngressClasses.clbBacked(ing)) {
                 return List.of();
             }
             List<Verdict> out = new ArrayList<>(bindings(review, TkeAnnotations.INGRESS_EXIST_LBID,
@@ -106,11 +108,16 @@ public final class ClbTransitions implements Policy {
                 + fix);
     }
 
-    private static Verdict classChange(ObjectReview review, PolicyContext ctx, Ingress old, Ingress ing, boolean toTke) {
+    private static Verdict classChange(ObjectReview review, PolicyContext ctx, Ingress old, Ingress ing,
+            Ownership.Owner to) {
         String from = label(IngressClasses.declared(old));
-        String to = label(IngressClasses.declared(ing));
-        String effect = toTke ? "TKE will create or claim a CLB for it" : "TKE will release its CLB (a CLB it created is deleted)";
-        String cause = "changes class " + from + " -> " + to + ": " + effect
+        String toLabel = label(IngressClasses.declared(ing));
+        String effect = switch (to) {
+            case TKE -> "TKE will create or claim a CLB for it";
+            case CLBGUARD -> "clbguard will create or claim a CLB for it";
+            case NONE -> "its controller will release its CLB (a CLB created for it is deleted)";
+        };
+        String cause = "changes class " + from + " -> " + toLabel + ": " + effect
                 + "; make sure that is intended";
         boolean deny = "deny".equals(ctx.config().choice("classChange", "warn", CLASS_CHANGE_CHOICES));
         return deny ? Verdict.deny(ID, review, cause) : Verdict.warn(ID, review, cause);

@@ -19,6 +19,7 @@ import dev.clbguard.policy.Verdict;
 import dev.clbguard.policy.clb.ClbInfo;
 import dev.clbguard.policy.clb.ClbListener;
 import dev.clbguard.policy.clb.ClbLookup;
+import dev.clbguard.policy.clb.Owners;
 import dev.clbguard.policy.tke.Meta;
 import dev.clbguard.policy.tke.TkeCodes;
 import dev.clbguard.policy.tke.TkeTags;
@@ -159,6 +160,23 @@ abstract class ExistingClb implements Policy {
             return Owner.UNCHECKED;
         }
         return uid.equals(uuidTag) ? Owner.OWN : Owner.OTHER;
+    }
+
+    /**
+     * A denial for a CLB whose owner tag names another object: who it is where the live-object index knows
+     * ("tagged for Ingress shop/checkout (tke-lb-ingress-uuid=5b1c…)"), that it no longer exists when the index
+     * holds no such uid (a stale tag, with its own fix), and "another Ingress" where there is no index.
+     */
+    Verdict taggedForOther(ObjectReview review, String id, ClbInfo clb, Owners owners, String code, String fix) {
+        String uuid = clb.tag(terms.ownerTag());
+        String tag = terms.ownerTag() + "=" + shortUid(uuid);
+        if (!owners.known()) {
+            return deny(review, id, "it is tagged for another " + terms.kind().kind() + " (" + tag + ")", code, fix);
+        }
+        return owners.live(uuid)
+                .map(n -> deny(review, id, "it is tagged for " + n + " (" + tag + ")", code, fix))
+                .orElseGet(() -> deny(review, id, "its owner no longer exists in this cluster (" + tag + ", stale tag)",
+                        code, "remove it (UnTagResources) or let the guardian repair it"));
     }
 
     /** A uid shortened for one-line messages: enough to recognise, not to flood. */

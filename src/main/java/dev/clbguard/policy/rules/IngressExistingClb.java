@@ -19,7 +19,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 
 /**
- * A qcloud Ingress naming an existing CLB ({@code kubernetes.io/ingress.existLbId}) must be able to get it
+ * A qcloud (or clbguard-class) Ingress naming an existing CLB ({@code kubernetes.io/ingress.existLbId}) must be able to get it
  * (docs/tke-rules.md §4, Ingress column). Ingresses of another class are never looked up: their controller does
  * not use the annotation. Parameter {@code listeners}: {@code none} (default, older TKE: the CLB must have no
  * listener) or {@code no-port-conflict} (newer TKE: only the ports the Ingress needs must be free).
@@ -32,7 +32,7 @@ public final class IngressExistingClb extends ExistingClb {
     private static final String GROUP = TkeAnnotations.INGRESS_ENABLE_GROUP;
 
     public IngressExistingClb() {
-        super(new Terms(ID, ResourceKind.INGRESS, o -> o instanceof Ingress ing && IngressClasses.managedByTke(ing),
+        super(new Terms(ID, ResourceKind.INGRESS, o -> o instanceof Ingress ing && IngressClasses.clbBacked(ing),
                 TkeAnnotations.INGRESS_EXIST_LBID, TkeTags.INGRESS_UUID, TkeCodes.ING_CLB_NOT_FOUND,
                 TkeCodes.ING_CLB_CREATED_BY_TKE, TkeCodes.ING_CLB_OTHER_INGRESS, true, "a Service", TkeTags.SERVICE_UUID,
                 TkeCodes.CLB_OF_OTHER_KIND));
@@ -51,8 +51,7 @@ public final class IngressExistingClb extends ExistingClb {
         }
         Ingress ing = (Ingress) review.object();
         switch (owner) {
-            case OTHER -> out.add(deny(review, id, "it is tagged for another Ingress (" + TkeTags.INGRESS_UUID + "="
-                    + shortUid(clb.tag(TkeTags.INGRESS_UUID)) + ")", TkeCodes.ING_CLB_OTHER_INGRESS,
+            case OTHER -> out.add(taggedForOther(review, id, clb, ctx.facts().owners(), TkeCodes.ING_CLB_OTHER_INGRESS,
                     "true".equals(Meta.annotation(ing, GROUP))
                             ? "enable-group is only honoured at creation: recreate the Ingress with it"
                             : "choose a CLB without that tag or enable " + GROUP));

@@ -52,8 +52,7 @@ public final class ServiceExistingClb extends ExistingClb {
             case UNCHECKED -> out.add(unchecked(review, id, clb));
             case OTHER -> {
                 if (!sharing) {
-                    out.add(deny(review, id, "it is tagged for another Service (" + TkeTags.SERVICE_UUID + "="
-                            + shortUid(clb.tag(TkeTags.SERVICE_UUID)) + ")", TkeCodes.SVC_SHARING_NOT_ENABLED,
+                    out.add(taggedForOther(review, id, clb, ctx.facts().owners(), TkeCodes.SVC_SHARING_NOT_ENABLED,
                             "choose a CLB without that tag or " + SHARE_FIX));
                 } else {
                     listeners(review, svc, id, clb, true, out);

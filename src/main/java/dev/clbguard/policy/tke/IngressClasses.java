@@ -26,9 +26,17 @@ public final class IngressClasses {
         return null;
     }
 
-    /** Whether TKE (and so clbguard) manages this Ingress's CLB. */
+    /** Whether TKE's l7-lb-controller provisions this Ingress's CLB. */
     public static boolean managedByTke(HasMetadata obj) {
         String c = declared(obj);
         return c == null || QCLOUD.equals(c);
+    }
+
+    /**
+     * Whether the Ingress gets a CLB with TKE's semantics: TKE's own (qcloud or none) or clbguard's class, which
+     * the admission policies judge exactly alike. Other classes (nginx, ...) are not CLB Ingresses.
+     */
+    public static boolean clbBacked(HasMetadata obj) {
+        return managedByTke(obj) || Ownership.INGRESS_CLASS.equals(declared(obj));
     }
 }

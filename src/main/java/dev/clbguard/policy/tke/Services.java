@@ -2,14 +2,17 @@ package dev.clbguard.policy.tke;
 
 import io.fabric8.kubernetes.api.model.Service;
 
-/** Which Services TKE's service controller gives a CLB. */
+/** Which Services get a CLB with TKE's semantics. */
 public final class Services {
 
     private Services() {
     }
 
-    /** Only a LoadBalancer Service has a CLB; TKE ignores the CLB annotations of the others. */
+    /**
+     * A LoadBalancer Service whose CLB is TKE's (no class) or clbguard's (its class): both read the CLB annotations
+     * the same way. Other Services, and those of another loadBalancerClass, have no CLB of ours to check.
+     */
     public static boolean loadBalancer(Service svc) {
-        return svc.getSpec() != null && "LoadBalancer".equals(svc.getSpec().getType());
+        return Ownership.of(svc) != Ownership.Owner.NONE;
     }
 }

@@ -11,6 +11,12 @@ public final class TkeAnnotations {
     public static final String SERVICE_DIRECT_ACCESS = "service.cloud.tencent.com/direct-access";
     public static final String SERVICE_SPECIFY_PROTOCOL = "service.cloud.tencent.com/specify-protocol";
     public static final String SERVICE_MAX_BANDWIDTH_OUT = "service.kubernetes.io/qcloud-loadbalancer-internet-max-bandwidth-out";
+    /**
+     * service-controller v2.10.0+: "skip" makes TKE neither change nor, on delete, remove anything for the
+     * Service. Set on clbguard's Services because TKE does not document whether it honours loadBalancerClass.
+     */
+    public static final String SERVICE_MODE = "service.cloud.tencent.com/mode";
+    public static final String SERVICE_MODE_SKIP = "skip";
     /** Written by the controller (and our reconciler), never an input. */
     public static final String SERVICE_LOADBALANCE_ID = "service.kubernetes.io/loadbalance-id";
 

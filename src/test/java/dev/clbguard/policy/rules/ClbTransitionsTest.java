@@ -125,6 +125,15 @@ class ClbTransitionsTest {
     }
 
     @Test
+    void handingAnIngressFromTkeToClbguardIsAClassChange() {
+        var qcloud = ingress("checkout", TkeAnnotations.INGRESS_CLASS, "qcloud");
+        var clbguard = ingress("checkout", TkeAnnotations.INGRESS_CLASS, "clbguard");
+        only(change(qcloud, clbguard), Verdict.Effect.WARN, "changes class 'qcloud' -> 'clbguard'",
+                "clbguard will create or claim a CLB");
+        only(change(clbguard, qcloud), Verdict.Effect.WARN, "TKE will create or claim a CLB");
+    }
+
+    @Test
     void classChangeCanBeDenied() {
         var nginx = ingress("checkout", TkeAnnotations.INGRESS_CLASS, "nginx");
         only(run(policy, update(ingress("checkout"), nginx), CLASSIC, Map.of("classChange", "deny")), Verdict.Effect.DENY);

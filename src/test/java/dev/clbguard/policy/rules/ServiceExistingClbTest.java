@@ -60,6 +60,17 @@ class ServiceExistingClbTest {
     }
 
     @Test
+    void clbguardsClassIsJudgedLikeTkesAndOtherClassesAreNotChecked() {
+        var mine = service(LB, Map.of());
+        mine.getSpec().setLoadBalancerClass(dev.clbguard.policy.tke.Ownership.LOAD_BALANCER_CLASS);
+        assertTrue(only(eval(create(mine), missing(LB)), Verdict.Effect.DENY).message().contains("[E4011]"));
+        var other = service(LB, Map.of());
+        other.getSpec().setLoadBalancerClass("example.com/other-lb");
+        assertEquals(List.of(), eval(create(other), missing(LB)), "another controller's Service is not TKE's business");
+        assertEquals(java.util.Set.of(), policy.clbIds(create(other), null), "not even looked up");
+    }
+
+    @Test
     void missingClbIsDeniedWithE4011() {
         Verdict v = only(eval(create(service(LB, Map.of())), missing(LB)), Verdict.Effect.DENY);
         assertTrue(v.message().contains("cannot use " + LB + ": it does not exist in region ap-guangzhou [E4011]"), v.message());
@@ -85,6 +96,30 @@ class ServiceExistingClbTest {
         Verdict v = only(eval(create(service(LB, Map.of())), found(elsewhere)), Verdict.Effect.DENY);
         assertTrue(v.message().contains("it is in vpc-99999999, not in the cluster's VPC vpc-4f8q2w1e; choose a CLB in vpc-4f8q2w1e"),
                 v.message());
+    }
+
+    @Test
+    void withTheLiveObjectIndexADenialNamesTheOwnerServiceOrSaysTheTagIsStale() {
+        ClbInfo taken = clb(LB, Map.of("tke-lb-serviceuuid", OTHER_UID));
+        dev.clbguard.policy.clb.Owners index = new dev.clbguard.policy.clb.Owners() {
+            @Override
+            public boolean known() {
+                return true;
+            }
+
+            @Override
+            public java.util.Optional<Name> live(String uid) {
+                return uid.equals(OTHER_UID) ? java.util.Optional.of(new Name("Service", "billing", "api"))
+                        : java.util.Optional.empty();
+            }
+        };
+        Verdict v = only(eval(create(service(LB, Map.of())), found(taken).withOwners(index)), Verdict.Effect.DENY);
+        assertTrue(v.message().contains("it is tagged for Service billing/api (tke-lb-serviceuuid=5b1c…) [E4016]"),
+                v.message());
+        ClbInfo stale = clb(LB, Map.of("tke-lb-serviceuuid", "dead0000"));
+        Verdict s = only(eval(create(service(LB, Map.of())), found(stale).withOwners(index)), Verdict.Effect.DENY);
+        assertTrue(s.message().contains("its owner no longer exists in this cluster (tke-lb-serviceuuid=dead…, stale tag)"
+                + " [E4016]; remove it (UnTagResources) or let the guardian repair it"), s.message());
     }
 
     @Test
