@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,8 +26,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
-import io.micrometer.core.instrument.Tags;
 
 /**
  * One sweep at a time: list this cluster's CLBs by the {@code tke-clusterId} tag, judge them against the live
@@ -56,7 +53,6 @@ public final class Guardian {
     private final LongSupplier clock;
     private final Sightings sightings = new Sightings();
     private final RepairBudget budget;
-    private final MultiGauge gauge;
     private volatile GuardianReport report;
 
     public Guardian(ClbCloud cloud, LiveIndex index, KubernetesClient client, MeterRegistry registry, Options options,
@@ -69,8 +65,6 @@ public final class Guardian {
         this.options = options;
         this.clock = clockMillis;
         this.budget = new RepairBudget(options.repairRate());
-        this.gauge = MultiGauge.builder("clbguard.guardian.findings")
-                .description("Findings of the guardian's last sweep, by kind").register(registry);
     }
 
     /** The last completed sweep, or null before the first. */
@@ -104,14 +98,6 @@ public final class Guardian {
     }
 
     private GuardianReport publish(long start, long now, int swept, String held, List<GuardianReport.Item> items) {
-        Map<String, Integer> counts = new LinkedHashMap<>();
-        for (GuardianDecision.Kind k : GuardianDecision.Kind.values()) {
-            counts.put(k.label, 0);
-        }
-        items.forEach(i -> counts.merge(i.kind(), 1, Integer::sum));
-        List<MultiGauge.Row<?>> rows = new ArrayList<>();
-        counts.forEach((k, n) -> rows.add(MultiGauge.Row.of(Tags.of("kind", k), n)));
-        gauge.register(rows, true);
         GuardianReport r = new GuardianReport(Instant.ofEpochMilli(now).toString(),
                 (System.nanoTime() - start) / 1_000_000, swept, options.repair(), held, List.copyOf(items));
         report = r;

@@ -12,6 +12,7 @@ import dev.clbguard.live.LiveIndexRuntime;
 import dev.clbguard.policy.ClusterProfile;
 import dev.clbguard.kube.Leadership;
 import dev.clbguard.reconcile.ReconcilerSettings;
+import dev.clbguard.reports.ReportPublisher;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -44,6 +45,8 @@ public class GuardianRuntime {
     ClusterProfile profile;
     @Inject
     MeterRegistry registry;
+    @Inject
+    ReportPublisher reports;
 
     private volatile Guardian guardian;
     private ScheduledExecutorService executor;
@@ -90,7 +93,11 @@ public class GuardianRuntime {
 
     private void sweepSafely() {
         try {
-            guardian.sweep();
+            GuardianReport report = guardian.sweep();
+            // A sweep skipped before the informers synced judged nothing: it must not empty the reports.
+            if (!(report.clbsSwept() == 0 && report.held() != null)) {
+                reports.publishClbs(GuardianResults.of(report));
+            }
         } catch (RuntimeException e) {
             LOG.warnf("guardian sweep failed (%s); next one in %s", e.getMessage(), settings.sweepInterval());
         }

@@ -4,7 +4,8 @@ import java.util.Objects;
 
 /**
  * A finding about a CLB rather than an object: {@code kind} is what was found ({@link #LEAKED_CLB},
- * {@link #STALE_OWNER_TAG}, …), {@code code} TKE's error code when there is one, else null. Without a
+ * {@link #STALE_OWNER_TAG}, …), {@code code} TKE's error code when there is one, else null; {@code clbId} null only for an object's finding that names
+ * no CLB. Without a
  * {@code namespace} it goes to the cluster-wide report; with one (and the object's kind and name), to that
  * namespace's report, about that object.
  */
@@ -18,10 +19,13 @@ public record ClbResult(String kind, String clbId, String namespace, String obje
 
     public ClbResult {
         Objects.requireNonNull(kind, "kind");
-        Objects.requireNonNull(clbId, "clbId");
         Objects.requireNonNull(result, "result");
         if (namespace != null && (objectKind == null || objectName == null)) {
             throw new IllegalArgumentException("a namespaced CLB result names its object's kind and name");
+        }
+        if (namespace == null && clbId == null) {
+            // An object's finding may name no CLB (one not yet created); a cluster-wide one is about a CLB.
+            throw new IllegalArgumentException("a cluster-wide CLB result names its CLB");
         }
     }
 

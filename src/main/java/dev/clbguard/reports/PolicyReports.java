@@ -48,14 +48,16 @@ public final class PolicyReports {
         }
         for (ClbResult r : clbs) {
             Map<String, String> props = new TreeMap<>();
-            props.put("clbId", r.clbId());
+            if (r.clbId() != null) {
+                props.put("clbId", r.clbId());
+            }
             if (r.code() != null) {
                 props.put("code", r.code());
             }
             Map<String, Object> ref = r.namespace() == null ? null
                     : reference(null, r.objectKind(), r.namespace(), r.objectName(), null);
             byTarget.computeIfAbsent(new Target(r.namespace()), t -> new ArrayList<>()).add(new Entry(
-                    sortKey(r.objectKind(), r.objectName(), r.kind(), r.clbId()),
+                    sortKey(r.objectKind(), r.objectName(), r.kind(), r.clbId() == null ? "" : r.clbId()),
                     result(r.kind(), r.result(), r.message(), ref, props)));
         }
         Map<Target, Map<String, Object>> out = new TreeMap<>();

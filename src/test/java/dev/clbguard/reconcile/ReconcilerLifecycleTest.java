@@ -269,7 +269,7 @@ class ReconcilerLifecycleTest {
         assertEquals("none", report.getString("guardian.findings.find { it.clb == 'lb-unowned1' }.repair"));
         assertEquals(false, report.getBoolean("guardian.repairs"));
         String metrics = io.restassured.RestAssured.get("/q/metrics").asString();
-        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("clbguard_guardian_findings{kind=\"unowned-clb\"}")
+        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("clbguard_findings{kind=\"unowned-clb\"}")
                 && !l.endsWith(" 0.0")), metrics.lines().filter(l -> l.contains("guardian")).toList().toString());
         assertNotNull(cloud.all().get("lb-unowned1"), "never deleted");
     }
