@@ -13,6 +13,7 @@ import java.util.function.LongSupplier;
 
 import org.jboss.logging.Logger;
 
+import dev.clbguard.facts.SweptClb;
 import dev.clbguard.facts.ClbCloud;
 import dev.clbguard.facts.CloudException;
 import dev.clbguard.live.LiveIndex;

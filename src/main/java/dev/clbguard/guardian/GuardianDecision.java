@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
+import dev.clbguard.facts.SweptClb;
 import dev.clbguard.policy.tke.TkeTags;
 
 /**

@@ -12,6 +12,7 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
+import dev.clbguard.facts.SweptClb;
 import dev.clbguard.guardian.GuardianDecision.Finding;
 import dev.clbguard.guardian.GuardianDecision.Kind;
 import dev.clbguard.guardian.GuardianDecision.Repair;

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import com.tencentcloudapi.common.Credential;
 
+import dev.clbguard.facts.SweptClb;
 import dev.clbguard.emulator.ClbEmulator;
 import dev.clbguard.facts.ClbCloud;
 import dev.clbguard.facts.TencentClb;

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.clbguard.facts.ClbCloud;
 import dev.clbguard.facts.CloudException;
+import dev.clbguard.facts.SweptClb;
 import dev.clbguard.policy.clb.ClbInfo;
 import dev.clbguard.policy.clb.ClbListener;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -117,11 +118,11 @@ public class FakeCloud implements ClbCloud {
     }
 
     @Override
-    public List<dev.clbguard.guardian.SweptClb> listByTag(String key, String value) {
+    public List<SweptClb> listByTag(String key, String value) {
         enter("listByTag");
         synchronized (this) {
             return clbs.values().stream().filter(c -> value.equals(c.tag(key)))
-                    .map(c -> new dev.clbguard.guardian.SweptClb(c.id(), c.name(), null, c.vips(), c.tags())).toList();
+                    .map(c -> new SweptClb(c.id(), c.name(), null, c.vips(), c.tags())).toList();
         }
     }
 
