@@ -11,6 +11,7 @@ import dev.clbguard.policy.ObjectReview;
 import dev.clbguard.policy.Operation;
 import dev.clbguard.policy.Phase;
 import dev.clbguard.policy.ResourceKind;
+import dev.clbguard.policy.tke.MessageCodes;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -46,9 +47,13 @@ public class AdmissionMetrics {
     private record CounterKey(TimerKey request, String policy, Decision.Outcome outcome) {
     }
 
+    private record DenialKey(Phase phase, String policy, String code) {
+    }
+
     private final Map<TimerKey, Timer> timers = new ConcurrentHashMap<>();
     private final Map<TimerKey, Counter> requests = new ConcurrentHashMap<>();
     private final Map<CounterKey, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<DenialKey, Counter> denials = new ConcurrentHashMap<>();
 
     /** A request refused before any policy ran (HTTP 400 for a malformed body, 500 for a clbguard bug). */
     void refused(Phase phase, String result, long startNanos) {
@@ -71,6 +76,16 @@ public class AdmissionMetrics {
                 .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
         decision.outcomes().forEach((policy, outcome) -> counters.computeIfAbsent(
                 new CounterKey(key, policy, outcome), this::counter).increment());
+        // Denials are rare next to allowed calls: reading their TKE code costs nothing on the usual path.
+        decision.denials().forEach(v -> denials.computeIfAbsent(new DenialKey(phase, v.policyId(),
+                MessageCodes.of(v.message()).orElse("none")), this::denialCounter).increment());
+    }
+
+    private Counter denialCounter(DenialKey k) {
+        return Counter.builder("clbguard.admission.denials")
+                .description("Denials by policy and TKE error code (none when the message names no code)")
+                .tags("webhook", label(k.phase()), "policy", k.policy(), "code", k.code())
+                .register(registry);
     }
 
     private static String label(Enum<?> e) {

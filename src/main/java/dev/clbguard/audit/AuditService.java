@@ -29,6 +29,9 @@ import dev.clbguard.policy.Verdict;
 import dev.clbguard.policy.clb.ClbFacts;
 import dev.clbguard.reconcile.EventRecorder;
 import dev.clbguard.reconcile.Leadership;
+import dev.clbguard.reports.AuditResults;
+import dev.clbguard.reports.ObjectResult;
+import dev.clbguard.reports.ReportPublisher;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -44,8 +47,8 @@ import jakarta.inject.Inject;
 /**
  * The background audit (issue 7.2): on the leader, every interval, every existing Service and Ingress is
  * judged by the same {@link PolicyEngine} as admission: "would it be admitted today?" ({@link Phase#AUDIT},
- * CREATE of the stored object, which carries its uid; an UPDATE would grandfather what was already there). Findings become a report, a gauge per policy and namespace, and one Warning Event per object
- * each time its findings change.
+ * CREATE of the stored object, which carries its uid; an UPDATE would grandfather what was already there). Findings become a report, a gauge per policy and namespace, one Warning Event per object
+ * each time its findings change, and (every result, passes included) PolicyReports.
  */
 @ApplicationScoped
 public class AuditService {
@@ -66,6 +69,8 @@ public class AuditService {
     ClusterProfile profile;
     @Inject
     MeterRegistry registry;
+    @Inject
+    ReportPublisher reports;
 
     private final Map<String, Set<String>> lastFindings = new ConcurrentHashMap<>();
     private volatile AuditReport report;
@@ -130,12 +135,14 @@ public class AuditService {
         List<AuditReport.Finding> findings = new ArrayList<>();
         Map<List<String>, Integer> counts = new HashMap<>();
         Set<String> seen = new LinkedHashSet<>();
+        List<ObjectResult> results = new ArrayList<>();
         for (HasMetadata obj : objects) {
             ResourceKind kind = ResourceKind.of(obj.getKind()).orElseThrow();
             var m = obj.getMetadata();
             seen.add(m.getUid());
             Decision d = PolicyEngine.evaluate(new ObjectReview(kind, Operation.CREATE, obj, null, false, Phase.AUDIT),
                     policies.current(), profile, facts);
+            results.addAll(AuditResults.of(obj, d));
             Set<String> messages = new LinkedHashSet<>();
             List<Verdict> verdicts = new ArrayList<>(d.denials());
             verdicts.addAll(d.warnings());
@@ -160,6 +167,7 @@ public class AuditService {
         AuditReport r = new AuditReport(Instant.now().toString(), (System.nanoTime() - start) / 1_000_000,
                 objects.size(), findings.size(), List.copyOf(findings));
         report = r;
+        reports.publishObjects(results);
         LOG.infof("audit: %d objects, %d findings", r.objectsScanned(), r.violations());
         return r;
     }

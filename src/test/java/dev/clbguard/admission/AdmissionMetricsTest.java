@@ -31,6 +31,8 @@ class AdmissionMetricsTest {
         has(m, "clbguard_admission_latency_seconds_count", "webhook=\"mutate\"", "result=\"patched\"");
         has(m, "clbguard_policy_results_total", "policy=\"elastic-service-types\"", "kind=\"Service\"", "result=\"denied\"");
         has(m, "clbguard_policy_results_total", "policy=\"ingress-class-default\"", "webhook=\"mutate\"", "result=\"patched\"");
+        has(m, "clbguard_admission_denials_total", "webhook=\"validate\"", "policy=\"elastic-service-types\"",
+                "code=\"none\"");
         has(m, "clbguard_policy_load_errors");
         has(m, "clbguard_policy_active");
         // No key store in the test profile: the gauges exist, without a value (CertificateReloadTest has one).
