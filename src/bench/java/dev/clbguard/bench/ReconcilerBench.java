@@ -15,6 +15,7 @@ import dev.clbguard.emulator.ClbEmulator;
 import dev.clbguard.facts.TencentClb;
 import dev.clbguard.policy.ClusterProfile;
 import dev.clbguard.policy.clb.ClbInfo;
+import dev.clbguard.policy.tke.Ownership;
 import dev.clbguard.policy.tke.TkeTags;
 import dev.clbguard.reconcile.ReconcileLoop;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
@@ -27,7 +28,7 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
- * Converges {@code n} Ingresses (default 1,000) of class qcloud against the CLB API emulator limited to 20
+ * Converges {@code n} Ingresses (default 1,000) of class clbguard against the CLB API emulator limited to 20
  * requests/s per action, through the real SDK adapter, a CRUD mock API server and the reconcile loop; then
  * deletes them all and checks that no CLB and no tag of this cluster is left.
  * Usage: ReconcilerBench [n] [workers] [limit per action, 0 = none]
@@ -61,7 +62,8 @@ public final class ReconcilerBench {
             for (int i = 0; i < n; i++) {
                 String name = String.format("site-%04d", i);
                 pool.submit(() -> client.network().v1().ingresses().inNamespace("bench").resource(new IngressBuilder()
-                        .withNewMetadata().withName(name).withNamespace("bench").endMetadata().withNewSpec().endSpec()
+                        .withNewMetadata().withName(name).withNamespace("bench").endMetadata().withNewSpec()
+                        .withIngressClassName(Ownership.INGRESS_CLASS).endSpec()
                         .build()).create());
             }
             pool.shutdown();

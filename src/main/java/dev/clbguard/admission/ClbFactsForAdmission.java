@@ -1,15 +1,22 @@
 package dev.clbguard.admission;
 
+import java.util.Optional;
 import java.util.Set;
 
 import dev.clbguard.facts.ClbDirectory;
 import dev.clbguard.facts.FactsSettings;
+import dev.clbguard.live.LiveIndex;
+import dev.clbguard.live.LiveIndexRuntime;
 import dev.clbguard.policy.FactsSource;
 import dev.clbguard.policy.clb.ClbFacts;
-import jakarta.inject.Singleton;
+import dev.clbguard.policy.clb.Owners;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
-/** CLB facts for one validating call, within the admission time budget. */
+/**
+ * CLB facts for one validating call, within the admission time budget, with the owners their tags name where
+ * the live-object index has synced (before that, an absent uid would read as a stale tag).
+ */
 @Singleton // on every admission call: no client proxy in the way
 public class ClbFactsForAdmission implements FactsSource {
 
@@ -19,8 +26,27 @@ public class ClbFactsForAdmission implements FactsSource {
     @Inject
     FactsSettings facts;
 
+    @Inject
+    LiveIndexRuntime live;
+
     @Override
     public ClbFacts fetch(Set<String> ids) {
-        return directory.lookup(ids, facts.budget());
+        ClbFacts found = directory.lookup(ids, facts.budget());
+        Optional<LiveIndex> index = live.index();
+        return index.isPresent() && index.get().synced() ? found.withOwners(owners(index.get())) : found;
+    }
+
+    private static Owners owners(LiveIndex index) {
+        return new Owners() {
+            @Override
+            public boolean known() {
+                return true;
+            }
+
+            @Override
+            public Optional<Name> live(String uid) {
+                return index.owner(uid).map(e -> new Name(e.kind().kind(), e.namespace(), e.name()));
+            }
+        };
     }
 }

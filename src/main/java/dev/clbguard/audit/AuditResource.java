@@ -1,6 +1,10 @@
 package dev.clbguard.audit;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
+
+import dev.clbguard.guardian.GuardianReport;
+import dev.clbguard.guardian.GuardianRuntime;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -18,12 +22,28 @@ public class AuditResource {
     @Inject
     AuditSettings settings;
 
+    @Inject
+    GuardianRuntime guardian;
+
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Response report() {
         AuditReport r = audit.report();
-        if (r != null) {
-            return Response.ok(r).build();
+        GuardianReport g = guardian.guardian() == null ? null : guardian.guardian().report();
+        if (r != null || g != null) {
+            // The audit's fields at the top level as before; the guardian's last sweep under "guardian".
+            Map<String, Object> body = new LinkedHashMap<>();
+            if (r != null) {
+                body.put("completedAt", r.completedAt());
+                body.put("durationMillis", r.durationMillis());
+                body.put("objectsScanned", r.objectsScanned());
+                body.put("violations", r.violations());
+                body.put("findings", r.findings());
+            }
+            if (g != null) {
+                body.put("guardian", g);
+            }
+            return Response.ok(body).build();
         }
         String why = !settings.enabled() ? "the background audit is disabled (clbguard.audit.enabled=false)"
                 : "no audit has completed on this replica: it runs on the leader, every " + settings.interval();

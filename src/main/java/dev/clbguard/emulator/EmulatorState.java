@@ -34,6 +34,8 @@ final class EmulatorState {
     private static final Pattern RESOURCE = Pattern.compile("qcs::clb:([a-z0-9-]+):uin/([0-9]+):clb/(lb-[a-z0-9]{8})");
     private static final int MAX_IDS = 20;
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final java.time.format.DateTimeFormatter CREATE_TIME = java.time.format.DateTimeFormatter
+            .ofPattern("yyyy-MM-dd HH:mm:ss").withZone(java.time.ZoneOffset.ofHours(8));
 
     private final ObjectMapper json;
     private final LongSupplier clock;
@@ -47,7 +49,11 @@ final class EmulatorState {
         this.json = json;
         this.clock = clockMillis;
         this.taskMillis = taskMillis;
-        seed.forEach(c -> lbs.put(c.id(), Lb.of(c)));
+        seed.forEach(c -> {
+            Lb lb = Lb.of(c);
+            lb.createTime = createTime();
+            lbs.put(c.id(), lb);
+        });
     }
 
     /** One emulated CLB; {@code status} 0 creating, 1 normal, as DescribeLoadBalancers reports it. */
@@ -58,6 +64,8 @@ final class EmulatorState {
         Map<String, String> tags = new LinkedHashMap<>();
         List<ClbListener> listeners = new ArrayList<>();
         String busyWith;
+        /** CreateTime as DescribeLoadBalancers reports it: "yyyy-MM-dd HH:mm:ss". */
+        String createTime;
 
         static Lb of(ClbInfo c) {
             Lb lb = new Lb();
@@ -175,6 +183,7 @@ final class EmulatorState {
         n.put("Status", lb.status);
         n.put("VpcId", lb.vpcId);
         n.put("SubnetId", lb.subnetId);
+        n.put("CreateTime", lb.createTime);
         ArrayNode vips = n.putArray("LoadBalancerVips");
         lb.vips.forEach(vips::add);
         ArrayNode tags = n.putArray("Tags");
@@ -229,6 +238,7 @@ final class EmulatorState {
             lb.tags.put(t.path("TagKey").asText(), t.path("TagValue").asText());
         }
         lb.status = 0;
+        lb.createTime = createTime();
         String requestId = UUID.randomUUID().toString();
         lb.busyWith = requestId;
         lbs.put(lb.id, lb);
@@ -372,6 +382,10 @@ final class EmulatorState {
             out.add(e.asText());
         }
         return out;
+    }
+
+    private String createTime() {
+        return CREATE_TIME.format(java.time.Instant.ofEpochMilli(clock.getAsLong()));
     }
 
     private static String randomLower(int n) {

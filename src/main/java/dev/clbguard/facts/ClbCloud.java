@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import dev.clbguard.guardian.SweptClb;
 import dev.clbguard.policy.clb.ClbInfo;
 
 /**
@@ -20,6 +21,12 @@ public interface ClbCloud {
 
     /** CLBs carrying all of these tags (DescribeLoadBalancers with tag filters). */
     List<ClbInfo> findByTags(Map<String, String> tags);
+
+    /**
+     * Every CLB carrying tag {@code key=value}, without listeners: DescribeLoadBalancers with a tag filter, paged
+     * ({@link TencentClb#SWEEP_PAGE} per call), so a sweep of n CLBs costs ceil(n / page) calls.
+     */
+    List<SweptClb> listByTag(String key, String value);
 
     /**
      * CreateLoadBalancer with the tags set at creation and {@code clientToken} (the object's uid) so that a retry

@@ -34,6 +34,7 @@ import com.tencentcloudapi.tag.v20180813.models.Tag;
 import com.tencentcloudapi.tag.v20180813.models.TagResourcesRequest;
 import com.tencentcloudapi.tag.v20180813.models.UnTagResourcesRequest;
 
+import dev.clbguard.guardian.SweptClb;
 import dev.clbguard.policy.clb.ClbInfo;
 import dev.clbguard.policy.clb.ClbListener;
 import dev.clbguard.policy.clb.ClbLookup;
@@ -50,6 +51,13 @@ public final class TencentClb implements ClbCloud, FactsCache.Loader {
     /** At most this many ids per DescribeLoadBalancers call (API limit). */
     public static final int MAX_IDS_PER_CALL = 20;
     private static final long NOT_FOUND_PAGE = 100;
+    /** CLBs per DescribeLoadBalancers page of a sweep: the API's maximum Limit. */
+    public static final long SWEEP_PAGE = 100;
+    /**
+     * At least this long between two pages of a sweep: 10 calls/s, half of the 20/s per action and account, so
+     * admission's and the reconciler's DescribeLoadBalancers keep the other half.
+     */
+    static final long SWEEP_PAGE_GAP_MILLIS = 100;
 
     /**
      * @param clbEndpoint host[:port] of the CLB API, null for the public one
@@ -201,6 +209,36 @@ public final class TencentClb implements ClbCloud, FactsCache.Loader {
             LoadBalancer[] page = resp.getLoadBalancerSet() == null ? new LoadBalancer[0] : resp.getLoadBalancerSet();
             for (LoadBalancer lb : page) {
                 out.add(toInfo(lb, retried("DescribeListeners", () -> listeners(lb.getLoadBalancerId()))));
+            }
+            long total = resp.getTotalCount() == null ? 0 : resp.getTotalCount();
+            if (page.length == 0 || offset + page.length >= total) {
+                return out;
+            }
+        }
+    }
+
+    @Override
+    public List<SweptClb> listByTag(String key, String value) {
+        Filter f = new Filter();
+        f.setName("tag:" + key);
+        f.setValues(new String[] {value});
+        List<SweptClb> out = new ArrayList<>();
+        long last = 0;
+        for (long offset = 0;; offset += SWEEP_PAGE) {
+            long wait = last == 0 ? 0 : SWEEP_PAGE_GAP_MILLIS - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - last);
+            if (wait > 0) {
+                sleep(wait);
+            }
+            last = System.nanoTime();
+            DescribeLoadBalancersRequest r = new DescribeLoadBalancersRequest();
+            r.setFilters(new Filter[] {f});
+            r.setOffset(offset);
+            r.setLimit(SWEEP_PAGE);
+            DescribeLoadBalancersResponse resp = retried("DescribeLoadBalancers", () -> clb.DescribeLoadBalancers(r));
+            LoadBalancer[] page = resp.getLoadBalancerSet() == null ? new LoadBalancer[0] : resp.getLoadBalancerSet();
+            for (LoadBalancer lb : page) {
+                ClbInfo info = toInfo(lb, List.of());
+                out.add(new SweptClb(info.id(), info.name(), lb.getCreateTime(), info.vips(), info.tags()));
             }
             long total = resp.getTotalCount() == null ? 0 : resp.getTotalCount();
             if (page.length == 0 || offset + page.length >= total) {

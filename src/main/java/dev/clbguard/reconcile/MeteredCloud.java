@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 
 import dev.clbguard.facts.ClbCloud;
 import dev.clbguard.facts.CloudException;
+import dev.clbguard.guardian.SweptClb;
 import dev.clbguard.policy.clb.ClbInfo;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -63,6 +64,11 @@ final class MeteredCloud implements ClbCloud {
     @Override
     public List<ClbInfo> findByTags(Map<String, String> tags) {
         return call("DescribeLoadBalancersByTags", () -> cloud.findByTags(tags));
+    }
+
+    @Override
+    public List<SweptClb> listByTag(String key, String value) {
+        return call("DescribeLoadBalancersByTag", () -> cloud.listByTag(key, value));
     }
 
     @Override

@@ -36,6 +36,26 @@ public interface ReconcilerSettings {
     @WithDefault("20")
     double cloudRate();
 
+    /** The guardian fixes what it finds (stale tags, leaked CLBs); off: it only reports. */
+    @WithDefault("false")
+    boolean repair();
+
+    /** How long an owner uid must have been absent, at two sweeps this far apart, before it counts as gone. */
+    @WithDefault("10m")
+    Duration orphanGrace();
+
+    /** An object still without its CLB id this long after creation is reported as not converged. */
+    @WithDefault("5m")
+    Duration convergeTimeout();
+
+    /** At most this many guardian cloud writes a minute. */
+    @WithDefault("5")
+    int repairRate();
+
+    /** Time between guardian sweeps (a paged DescribeLoadBalancers by the tke-clusterId tag). */
+    @WithDefault("10m")
+    Duration sweepInterval();
+
     Lease lease();
 
     interface Lease {

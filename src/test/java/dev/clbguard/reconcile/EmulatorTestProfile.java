@@ -11,6 +11,7 @@ public class EmulatorTestProfile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
         return Map.of("clbguard.reconciler.enabled", "true",
+                "clbguard.live-index.enabled", "true",
                 "clbguard.reconciler.task-poll", "50ms",
                 "clbguard.reconciler.retry-base", "50ms",
                 "clbguard.reconciler.retry-max", "1s",

@@ -253,4 +253,22 @@ class ReconcilerLifecycleTest {
         assertEquals(creates + 1, cloud.calls("create"), "only the persisted Ingress made a CLB");
         client.resource(marker).delete();
     }
+
+    @Test
+    void guardianFindingsAreInTheAuditReportAndTheMetrics() {
+        cloud.seed(new ClbInfo("lb-unowned1", "left-behind", "OPEN", 1, "vpc-4f8q2w1e", null, List.of("203.0.113.99"),
+                Map.of(TkeTags.CREATED_BY, "yes", TkeTags.CLUSTER_ID, CLUSTER), List.of()));
+        await("reported", () -> {
+            var body = io.restassured.RestAssured.get("/audit/report");
+            return body.statusCode() == 200 && body.jsonPath().getList("guardian.findings.clb").contains("lb-unowned1");
+        });
+        var report = io.restassured.RestAssured.get("/audit/report").jsonPath();
+        assertEquals("unowned-clb", report.getString("guardian.findings.find { it.clb == 'lb-unowned1' }.kind"));
+        assertEquals("none", report.getString("guardian.findings.find { it.clb == 'lb-unowned1' }.repair"));
+        assertEquals(false, report.getBoolean("guardian.repairs"));
+        String metrics = io.restassured.RestAssured.get("/q/metrics").asString();
+        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("clbguard_guardian_findings{kind=\"unowned-clb\"}")
+                && !l.endsWith(" 0.0")), metrics.lines().filter(l -> l.contains("guardian")).toList().toString());
+        assertNotNull(cloud.all().get("lb-unowned1"), "never deleted");
+    }
 }

@@ -13,6 +13,8 @@ public class ReconcilerTestProfile implements QuarkusTestProfile {
     public Map<String, String> getConfigOverrides() {
         return Map.ofEntries(Map.entry("clbguard.reconciler.enabled", "true"),
                 Map.entry("clbguard.audit.enabled", "true"),
+                Map.entry("clbguard.live-index.enabled", "true"),
+                Map.entry("clbguard.reconciler.sweep-interval", "300ms"),
                 Map.entry("clbguard.audit.interval", "1h"),
                 Map.entry("clbguard.reconciler.task-poll", "50ms"),
                 Map.entry("clbguard.reconciler.retry-base", "50ms"),

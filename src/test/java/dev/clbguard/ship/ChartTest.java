@@ -130,6 +130,7 @@ class ChartTest {
 
         Map<String, String> env = env(objects);
         assertEquals(mode.equals("webhook-only") ? "false" : null, env.get("CLBGUARD_RECONCILER_ENABLED"));
+        assertEquals(mode.equals("webhook-only") ? "false" : null, env.get("CLBGUARD_AUDIT_ENABLED"));
         assertEquals(mode.equals("guardian-repair") ? "true" : null, env.get("CLBGUARD_RECONCILER_REPAIR"));
 
         String tlsSecret = Manifests.one(objects, Deployment.class, "clbguard").getSpec().getTemplate().getSpec()

@@ -63,14 +63,12 @@ final class InstallChecks {
             "/services/status", Set.of("update", "patch"),
             "networking.k8s.io/ingresses", Set.of("get", "list", "watch", "update", "patch"),
             "networking.k8s.io/ingresses/status", Set.of("update", "patch"),
-            "/events", Set.of("create", "patch"),
+            "/events", Set.of("create", "patch", "list"),
             "events.k8s.io/events", Set.of("create", "patch"));
-    /** Admission and the background audit only: they read Services and Ingresses and write nothing but Events. */
+    /** Admission only: the live-object index lists and watches Services and Ingresses; nothing is written. */
     static final Map<String, Set<String>> WEBHOOK_ONLY_GRANTS = Map.of(
-            "/services", Set.of("get", "list", "watch"),
-            "networking.k8s.io/ingresses", Set.of("get", "list", "watch"),
-            "/events", Set.of("create", "patch"),
-            "events.k8s.io/events", Set.of("create", "patch"));
+            "/services", Set.of("list", "watch"),
+            "networking.k8s.io/ingresses", Set.of("list", "watch"));
 
     private InstallChecks() {
     }

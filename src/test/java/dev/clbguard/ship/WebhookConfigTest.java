@@ -164,6 +164,37 @@ class WebhookConfigTest {
     }
 
     @Test
+    void webhookOnlyOverlayTurnsTheWritersOffAndGrantsOnlyReads() {
+        List<HasMetadata> rendered = Manifests.kustomize(kubectl(), Manifests.ROOT.resolve("overlays/webhook-only"));
+        Container c = Manifests.one(rendered, Deployment.class, "clbguard").getSpec().getTemplate().getSpec()
+                .getContainers().get(0);
+        Map<String, String> env = c.getEnv().stream().filter(e -> e.getValue() != null)
+                .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+        assertEquals("false", env.get("CLBGUARD_RECONCILER_ENABLED"));
+        assertEquals("false", env.get("CLBGUARD_AUDIT_ENABLED"));
+        assertTrue(c.getEnv().stream().anyMatch(e -> e.getName().equals("POD_NAMESPACE")), "the base env is kept");
+        ClusterRole role = Manifests.one(rendered, ClusterRole.class, "clbguard");
+        assertEquals(Map.of("/services", Set.of("list", "watch"), "networking.k8s.io/ingresses", Set.of("list", "watch")),
+                InstallChecks.grants(role.getRules()));
+        // Still served with a certificate, and the same webhooks as the base.
+        assertEquals(NS + "/clbguard-serving", Manifests.one(rendered, ValidatingWebhookConfiguration.class, "clbguard")
+                .getMetadata().getAnnotations().get("cert-manager.io/inject-ca-from"));
+        assertEquals(2, Manifests.one(rendered, MutatingWebhookConfiguration.class, "clbguard").getWebhooks().size());
+        Manifests.one(rendered, IngressClass.class, "clbguard");
+    }
+
+    @Test
+    void theCloudCredentialsSecretIsOptionalForWorkloadIdentity() {
+        Container c = Manifests.one(base, Deployment.class, "clbguard").getSpec().getTemplate().getSpec().getContainers()
+                .get(0);
+        for (EnvVar e : c.getEnv()) {
+            if (e.getName().startsWith("TENCENTCLOUD_")) {
+                assertTrue(e.getValueFrom().getSecretKeyRef().getOptional(), e.getName());
+            }
+        }
+    }
+
+    @Test
     void selfManagedOverlayServesAScriptMadeCertificate(@TempDir Path tmp) throws IOException {
         String kubectl = kubectl();
         Assumptions.assumeTrue(Manifests.run(Path.of("."), "sh", "-c", "command -v openssl || true").contains("openssl"),

@@ -2,13 +2,25 @@ package dev.clbguard.policy.clb;
 
 import java.util.Map;
 
-/** The CLB facts fetched for one review. An id that was not asked for is Unknown. */
-public record ClbFacts(Map<String, ClbLookup> byId) {
+/**
+ * The CLB facts fetched for one review. An id that was not asked for is Unknown. {@code owners} says who the
+ * CLBs' owner tags name, where this replica can know.
+ */
+public record ClbFacts(Map<String, ClbLookup> byId, Owners owners) {
 
     public static final ClbFacts NONE = new ClbFacts(Map.of());
 
     public ClbFacts {
         byId = Map.copyOf(byId);
+        owners = owners == null ? Owners.UNKNOWN : owners;
+    }
+
+    public ClbFacts(Map<String, ClbLookup> byId) {
+        this(byId, Owners.UNKNOWN);
+    }
+
+    public ClbFacts withOwners(Owners owners) {
+        return new ClbFacts(byId, owners);
     }
 
     public ClbLookup get(String id) {

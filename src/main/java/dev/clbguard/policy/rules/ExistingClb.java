@@ -9,6 +9,7 @@ import dev.clbguard.policy.ObjectReview;
 import dev.clbguard.policy.Operation;
 import dev.clbguard.policy.Phase;
 import dev.clbguard.policy.clb.ClbListener;
+import dev.clbguard.policy.clb.Owners;
 import dev.clbguard.policy.tke.Meta;
 
 /**
@@ -52,6 +53,30 @@ final class ExistingClb {
             return Owner.UNCHECKED;
         }
         return uid.equals(uuidTag) ? Owner.OWN : Owner.OTHER;
+    }
+
+    /**
+     * The cause of a denial for a CLB tagged for another object: who it is where the live-object index knows
+     * ("tagged for Ingress shop/checkout (tke-lb-ingress-uuid=5b1c…)"), that it no longer exists when the index
+     * holds no such uid (a stale tag), and as before ("another Ingress") where there is no index.
+     */
+    static String taggedFor(String kind, String tagKey, String uuid, Owners owners) {
+        String tag = "(" + tagKey + "=" + shortUid(uuid) + ")";
+        if (!owners.known()) {
+            return "it is tagged for another " + kind + " " + tag;
+        }
+        return owners.live(uuid).map(n -> "it is tagged for " + n + " " + tag)
+                .orElse("its owner no longer exists in this cluster (" + tagKey + "=" + shortUid(uuid) + ", stale tag)");
+    }
+
+    /** The fix for a stale owner tag (kept short: the whole denial stays one line of about 200 characters). */
+    static String staleFix(String tagKey) {
+        return "remove it (UnTagResources) or let the guardian repair it";
+    }
+
+    /** Whether the owner tag names no live object, as far as an index knows. */
+    static boolean stale(String uuid, Owners owners) {
+        return owners.known() && owners.live(uuid).isEmpty();
     }
 
     /** A uid shortened for one-line messages: enough to recognise, not to flood. */

@@ -12,6 +12,7 @@ import dev.clbguard.policy.PolicyContext;
 import dev.clbguard.policy.ResourceKind;
 import dev.clbguard.policy.Verdict;
 import dev.clbguard.policy.clb.ClbInfo;
+import dev.clbguard.policy.clb.Owners;
 import dev.clbguard.policy.clb.ClbListener;
 import dev.clbguard.policy.clb.ClbLookup;
 import dev.clbguard.policy.tke.IngressClasses;
@@ -99,9 +100,10 @@ public final class IngressExistingClb implements Policy {
         ExistingClb.Owner owner = ExistingClb.owner(uuid, review);
         if (owner == ExistingClb.Owner.OTHER && !group) {
             boolean askedTooLate = "true".equals(Meta.annotation(ing, GROUP));
-            out.add(deny(review, id, "it is tagged for another Ingress (" + TkeTags.INGRESS_UUID + "="
-                    + ExistingClb.shortUid(uuid) + ")", TkeCodes.ING_CLB_OTHER_INGRESS, askedTooLate
-                            ? "enable-group is only honoured at creation: recreate the Ingress with it"
+            Owners owners = ctx.facts().owners();
+            out.add(deny(review, id, ExistingClb.taggedFor("Ingress", TkeTags.INGRESS_UUID, uuid, owners),
+                    TkeCodes.ING_CLB_OTHER_INGRESS, ExistingClb.stale(uuid, owners) ? ExistingClb.staleFix(TkeTags.INGRESS_UUID)
+                            : askedTooLate ? "enable-group is only honoured at creation: recreate the Ingress with it"
                             : "choose a CLB without that tag or enable " + GROUP));
         } else if (owner == ExistingClb.Owner.UNCHECKED && !group) {
             out.add(Verdict.warn(ID, ID + ": " + review.describe() + ": " + id + " is tagged " + TkeTags.INGRESS_UUID + "="

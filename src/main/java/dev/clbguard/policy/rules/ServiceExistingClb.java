@@ -15,6 +15,7 @@ import dev.clbguard.policy.PolicyContext;
 import dev.clbguard.policy.ResourceKind;
 import dev.clbguard.policy.Verdict;
 import dev.clbguard.policy.clb.ClbInfo;
+import dev.clbguard.policy.clb.Owners;
 import dev.clbguard.policy.clb.ClbListener;
 import dev.clbguard.policy.clb.ClbLookup;
 import dev.clbguard.policy.tke.Meta;
@@ -68,12 +69,13 @@ public final class ServiceExistingClb implements Policy {
             out.add(deny(review, id, "it does not exist in region " + ctx.profile().region(), TkeCodes.SVC_CLB_NOT_FOUND,
                     "check the id, or remove the annotation to let TKE create a CLB"));
         } else if (lookup instanceof ClbLookup.Found found) {
-            out.addAll(check(review, svc, id, found.clb(), ctx.profile()));
+            out.addAll(check(review, svc, id, found.clb(), ctx.profile(), ctx.facts().owners()));
         }
         return out;
     }
 
-    private static List<Verdict> check(ObjectReview review, Service svc, String id, ClbInfo clb, ClusterProfile profile) {
+    private static List<Verdict> check(ObjectReview review, Service svc, String id, ClbInfo clb, ClusterProfile profile,
+            Owners owners) {
         if (TkeTags.CREATED_BY_YES.equals(clb.tag(TkeTags.CREATED_BY))) {
             // TKE deletes a CLB it created together with its object: never lend it to another one.
             return List.of(deny(review, id, "it was created by TKE for another object (" + TkeTags.CREATED_BY + "=yes)",
@@ -100,9 +102,10 @@ public final class ServiceExistingClb implements Policy {
                     + "; owner and listeners not checked (no metadata.uid offline)"));
             case OTHER -> {
                 if (!sharing) {
-                    out.add(deny(review, id, "it is tagged for another Service (" + TkeTags.SERVICE_UUID + "="
-                            + ExistingClb.shortUid(uuid) + ")", TkeCodes.SVC_SHARING_NOT_ENABLED,
-                            "choose a CLB without that tag or " + SHARE_FIX));
+                    out.add(deny(review, id, ExistingClb.taggedFor("Service", TkeTags.SERVICE_UUID, uuid, owners),
+                            TkeCodes.SVC_SHARING_NOT_ENABLED, ExistingClb.stale(uuid, owners)
+                                    ? ExistingClb.staleFix(TkeTags.SERVICE_UUID)
+                                    : "choose a CLB without that tag or " + SHARE_FIX));
                 } else {
                     out.addAll(listeners(review, svc, id, clb, true));
                 }

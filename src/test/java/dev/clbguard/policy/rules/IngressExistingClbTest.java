@@ -26,6 +26,7 @@ import dev.clbguard.policy.ObjectReview;
 import dev.clbguard.policy.PolicyConfig;
 import dev.clbguard.policy.Verdict;
 import dev.clbguard.policy.clb.ClbFacts;
+import dev.clbguard.policy.clb.Owners;
 import dev.clbguard.policy.clb.ClbInfo;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 
@@ -123,6 +124,32 @@ class IngressExistingClbTest {
                 + " ingress.cloud.tencent.com/enable-group", v.message());
         // The group shares the CLB and its 80/443 listeners.
         assertEquals(List.of(), eval(create(ingress(LB, GROUP)), found(taken)));
+    }
+
+    @Test
+    void withTheLiveObjectIndexADenialNamesTheOwnerOrSaysTheTagIsStale() {
+        ClbInfo taken = clb(LB, Map.of("tke-clusterId", "cls-7k2m9q4p", "tke-lb-ingress-uuid", OTHER_UID));
+        Owners index = new Owners() {
+            @Override
+            public boolean known() {
+                return true;
+            }
+
+            @Override
+            public java.util.Optional<Name> live(String uid) {
+                return uid.equals(OTHER_UID) ? java.util.Optional.of(new Name("Ingress", "shop", "web"))
+                        : java.util.Optional.empty();
+            }
+        };
+        Verdict named = deniedWith(eval(create(ingress(LB, Map.of())), found(taken).withOwners(index)), "E4020");
+        assertEquals("ingress-existing-clb: Ingress shop/checkout cannot use lb-0g3v8r2m: it is tagged for Ingress"
+                + " shop/web (tke-lb-ingress-uuid=5b1c…) [E4020]; choose a CLB without that tag or enable"
+                + " ingress.cloud.tencent.com/enable-group", named.message());
+        ClbInfo stale = clb(LB, Map.of("tke-clusterId", "cls-7k2m9q4p", "tke-lb-ingress-uuid", "dead0000-0000"));
+        Verdict gone = deniedWith(eval(create(ingress(LB, Map.of())), found(stale).withOwners(index)), "E4020");
+        assertEquals("ingress-existing-clb: Ingress shop/checkout cannot use lb-0g3v8r2m: its owner no longer exists in"
+                + " this cluster (tke-lb-ingress-uuid=dead…, stale tag) [E4020]; remove it (UnTagResources) or let the"
+                + " guardian repair it", gone.message());
     }
 
     @Test

@@ -97,6 +97,30 @@ class ServiceExistingClbTest {
     }
 
     @Test
+    void withTheLiveObjectIndexADenialNamesTheOwnerServiceOrSaysTheTagIsStale() {
+        ClbInfo taken = clb(LB, Map.of("tke-lb-serviceuuid", OTHER_UID));
+        dev.clbguard.policy.clb.Owners index = new dev.clbguard.policy.clb.Owners() {
+            @Override
+            public boolean known() {
+                return true;
+            }
+
+            @Override
+            public java.util.Optional<Name> live(String uid) {
+                return uid.equals(OTHER_UID) ? java.util.Optional.of(new Name("Service", "billing", "api"))
+                        : java.util.Optional.empty();
+            }
+        };
+        Verdict v = only(eval(create(service(LB, Map.of())), found(taken).withOwners(index)), Verdict.Effect.DENY);
+        assertTrue(v.message().contains("it is tagged for Service billing/api (tke-lb-serviceuuid=5b1c…) [E4016]"),
+                v.message());
+        ClbInfo stale = clb(LB, Map.of("tke-lb-serviceuuid", "dead0000"));
+        Verdict s = only(eval(create(service(LB, Map.of())), found(stale).withOwners(index)), Verdict.Effect.DENY);
+        assertTrue(s.message().contains("its owner no longer exists in this cluster (tke-lb-serviceuuid=dead…, stale tag)"
+                + " [E4016]; remove it (UnTagResources) or let the guardian repair it"), s.message());
+    }
+
+    @Test
     void clbTaggedForAnotherServiceIsDeniedUnlessShared() {
         ClbInfo taken = clb(LB, Map.of("tke-lb-serviceuuid", OTHER_UID));
         Verdict v = only(eval(create(service(LB, Map.of())), found(taken)), Verdict.Effect.DENY);

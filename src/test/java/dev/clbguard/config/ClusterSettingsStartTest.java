@@ -1,0 +1,79 @@
+package dev.clbguard.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import org.junit.jupiter.api.Test;
+
+import io.smallrye.config.ConfigValidationException;
+import io.smallrye.config.EnvConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+
+/**
+ * The cluster settings as the pod's environment gives them (cluster.env through envFrom), mapped the way the
+ * application maps them at start: the shipped placeholders are refused, one line per setting, naming each.
+ */
+class ClusterSettingsStartTest {
+
+    static Map<String, String> shippedClusterEnv() throws Exception {
+        Properties p = new Properties();
+        p.load(new StringReader(Files.readString(Path.of("webhook-config/base/cluster.env"))));
+        Map<String, String> env = new HashMap<>();
+        p.stringPropertyNames().forEach(k -> env.put(k, p.getProperty(k)));
+        return env;
+    }
+
+    static ClusterSettings start(Map<String, String> env) {
+        SmallRyeConfig config = new SmallRyeConfigBuilder().addDefaultInterceptors()
+                .withSources(new EnvConfigSource(env, 300)).withMapping(ClusterSettings.class).build();
+        return config.getConfigMapping(ClusterSettings.class);
+    }
+
+    @Test
+    void theShippedPlaceholdersAreRefusedOneLinePerSetting() throws Exception {
+        var e = assertThrows(ConfigValidationException.class, () -> start(shippedClusterEnv()));
+        String message = e.getMessage();
+        for (String[] s : List.of(new String[] {"clbguard.cluster.id", "a TKE cluster id"},
+                new String[] {"clbguard.cluster.region", "a Tencent Cloud region"},
+                new String[] {"clbguard.cluster.vpc-id", "a VPC id"},
+                new String[] {"clbguard.cluster.owner-uin", "a numeric account UIN"})) {
+            assertEquals(1, message.lines().filter(l -> l.contains(s[0] + " ") && l.contains(s[1])).count(),
+                    s[0] + " on one line of: " + message);
+        }
+        assertEquals(4, e.getProblemCount(), message);
+        assertFalse(message.contains("elastic"), "elastic has a safe value: " + message);
+    }
+
+    @Test
+    void unsetAndMalformedSettingsAreReportedTogether() {
+        var e = assertThrows(ConfigValidationException.class, () -> start(Map.of("CLBGUARD_CLUSTER_ID", "cls-7k2m9q4p",
+                "CLBGUARD_CLUSTER_REGION", "ap-guangzhou", "CLBGUARD_CLUSTER_VPC_ID", "vpc_4f8q2w1e")));
+        assertEquals(2, e.getProblemCount(), e.getMessage());
+        assertTrue(e.getMessage().contains("clbguard.cluster.vpc-id"), e.getMessage());
+        assertTrue(e.getMessage().contains("clbguard.cluster.owner-uin"), e.getMessage());
+    }
+
+    @Test
+    void realValuesStartAndElasticIsOffUnlessSetOnPurpose() throws Exception {
+        Map<String, String> env = shippedClusterEnv();
+        env.putAll(Map.of("CLBGUARD_CLUSTER_ID", "cls-7k2m9q4p", "CLBGUARD_CLUSTER_REGION", "ap-shanghai-fsi",
+                "CLBGUARD_CLUSTER_VPC_ID", "vpc-4f8q2w1e", "CLBGUARD_CLUSTER_OWNER_UIN", "100012345678"));
+        ClusterSettings s = start(env);
+        assertEquals("cls-7k2m9q4p", s.id());
+        assertEquals("ap-shanghai-fsi", s.region());
+        assertFalse(s.elastic());
+        env.remove("CLBGUARD_CLUSTER_ELASTIC");
+        assertFalse(start(env).elastic());
+    }
+}
