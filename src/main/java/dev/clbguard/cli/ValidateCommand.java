@@ -48,7 +48,8 @@ public final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--offline", description = "Do not look CLBs up: CLB rules report 'not checked' as warnings.")
     boolean offline;
 
-    @Option(names = { "-o", "--output" }, paramLabel = "FORMAT", defaultValue = "text", description = "text or json.")
+    @Option(names = { "-o", "--output" }, paramLabel = "FORMAT", defaultValue = "text",
+            description = "text, json or junit (JUnit XML for CI).")
     String output;
 
     @Option(names = { "-n", "--namespace" }, paramLabel = "NS", defaultValue = "default",
@@ -120,8 +121,8 @@ public final class ValidateCommand implements Callable<Integer> {
     }
 
     private int run() {
-        if (!output.equals("text") && !output.equals("json")) {
-            throw new UsageException("--output must be text or json, not '" + output + "'");
+        if (!List.of("text", "json", "junit").contains(output)) {
+            throw new UsageException("--output must be text, json or junit, not '" + output + "'");
         }
         if (offline && clbState != null) {
             throw new UsageException("--offline and --clb-state exclude each other");
@@ -150,6 +151,8 @@ public final class ValidateCommand implements Callable<Integer> {
         int code = Report.exitCode(findings, input.errors());
         if (output.equals("json")) {
             Report.json(out, input, findings, code);
+        } else if (output.equals("junit")) {
+            JUnitReport.write(out, input, findings);
         } else {
             Report.text(out, findings);
         }

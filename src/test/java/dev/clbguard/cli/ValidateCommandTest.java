@@ -201,7 +201,7 @@ class ValidateCommandTest {
         assertUsage(run(ENV_PROFILE, "", List.of("--offline", "--clb-state", CLI + "clb-state.yaml", "--policies", POLICIES,
                 FIXTURES)), "error: --offline and --clb-state exclude each other");
         assertUsage(run(ENV_PROFILE, "", List.of("--offline", "-o", "xml", "--policies", POLICIES, FIXTURES)),
-                "error: --output must be text or json, not 'xml'");
+                "error: --output must be text, json or junit, not 'xml'");
         assertUsage(run(ENV_PROFILE, "", List.of("--offline", "--policies", CLI + "nothing-here", FIXTURES)),
                 "error: policy directory " + CLI + "nothing-here does not exist; pass --policies DIR");
         assertUsage(run(ENV_PROFILE, "", List.of("--offline", "--vpc-id", "my-vpc", "--policies", POLICIES, FIXTURES)),
