@@ -73,7 +73,16 @@ class ChartParityTest {
         if (overlay.stream().anyMatch(o -> o.getKind().equals("ConfigMap"))) {
             on.put("monitoring.dashboard", "true");
         }
-        assertEquals(ids(overlay), ids(added(Chart.render(off), Chart.render(on))));
+        List<HasMetadata> added = added(Chart.render(off), Chart.render(on));
+        assertEquals(ids(overlay), ids(added));
+        for (String kind : List.of("PrometheusRule", "PodMonitor")) {
+            Object expected = ChartTest.generic(overlay, kind, "clbguard").get("spec");
+            assertEquals(expected, ChartTest.generic(added, kind, "clbguard").get("spec"), kind);
+        }
+        if (on.containsKey("monitoring.dashboard")) {
+            assertEquals(Manifests.one(overlay, ConfigMap.class, "clbguard-dashboard").getData(),
+                    Manifests.one(added, ConfigMap.class, "clbguard-dashboard").getData());
+        }
     }
 
     @Test
