@@ -80,6 +80,12 @@ final class Chart {
         return t.call();
     }
 
+    /** {@code helm template clbguard <chart> -n clbguard -f file}. */
+    static List<HasMetadata> renderFile(Path valuesFile) {
+        return Manifests.parse(new Helm(renderable()).template().withName("clbguard").withNamespace(NAMESPACE)
+                .withValuesFile(valuesFile.toAbsolutePath()).call());
+    }
+
     static List<HasMetadata> render(Map<String, ?> values) {
         return Manifests.parse(template(renderable(), values));
     }

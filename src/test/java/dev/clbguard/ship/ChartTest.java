@@ -164,6 +164,29 @@ class ChartTest {
     }
 
     @Test
+    void theValuesFileOfTheInstallDocRendersACompleteInstall() {
+        List<HasMetadata> objects = Chart.renderFile(Path.of("examples/helm-values.yaml"));
+        InstallChecks.rendered(objects, NS);
+        InstallChecks.all(objects, NS, InstallChecks.GUARDIAN_GRANTS);
+        assertEquals("100012345678", Manifests.one(objects, ConfigMap.class, "clbguard-cluster").getData()
+                .get("CLBGUARD_CLUSTER_OWNER_UIN"));
+        assertEquals("registry.example.com/clbguard:0.1.0", Manifests.one(objects, Deployment.class, "clbguard")
+                .getSpec().getTemplate().getSpec().getContainers().get(0).getImage());
+        Set<String> kinds = objects.stream().map(HasMetadata::getKind).collect(Collectors.toSet());
+        assertTrue(kinds.containsAll(Set.of("Certificate", "PrometheusRule", "PodMonitor")), kinds.toString());
+        assertFalse(kinds.contains("CustomResourceDefinition"));
+        assertFalse(env(objects).containsKey("TENCENTCLOUD_SECRET_ID"), "workload identity: no key pair");
+    }
+
+    @Test
+    void aUinWrittenAsANumberInAValuesFileStaysDigits(@TempDir Path tmp) throws IOException {
+        Path values = tmp.resolve("values.yaml");
+        Files.writeString(values, "cluster: {id: cls-7k2m9q4p, region: ap-guangzhou, vpcId: vpc-4f8q2w1e, ownerUin: 100012345678}\n");
+        assertEquals("100012345678", Manifests.one(Chart.renderFile(values), ConfigMap.class, "clbguard-cluster")
+                .getData().get("CLBGUARD_CLUSTER_OWNER_UIN"));
+    }
+
+    @Test
     void theSecretWayNeedsItsCaBundle() {
         Exception e = assertThrows(IllegalStateException.class,
                 () -> Chart.render(Chart.with(Map.of("certificates.source", "secret"))));
