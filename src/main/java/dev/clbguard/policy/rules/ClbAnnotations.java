@@ -19,6 +19,7 @@ import dev.clbguard.policy.Verdict;
 import dev.clbguard.policy.rules.AnnotationChecks.Problem;
 import dev.clbguard.policy.tke.IngressClasses;
 import dev.clbguard.policy.tke.Meta;
+import dev.clbguard.policy.tke.Ownership;
 import dev.clbguard.policy.tke.TkeAnnotations;
 import dev.clbguard.policy.tke.TkeCodes;
 import dev.clbguard.policy.tke.TkeFormats;
@@ -112,8 +113,9 @@ public final class ClbAnnotations implements Policy {
         return out;
     }
 
+    /** A LoadBalancer Service whose CLB has TKE's semantics: TKE's (no class) or clbguard's class, not another's. */
     static boolean loadBalancer(Service svc) {
-        return svc.getSpec() != null && "LoadBalancer".equals(svc.getSpec().getType());
+        return Ownership.of(svc) != Ownership.Owner.NONE;
     }
 
     private static void check(List<Verdict> out, ObjectReview review, HasMetadata old, String key,

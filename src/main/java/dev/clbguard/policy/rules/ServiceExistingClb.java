@@ -19,6 +19,7 @@ import dev.clbguard.policy.clb.Owners;
 import dev.clbguard.policy.clb.ClbListener;
 import dev.clbguard.policy.clb.ClbLookup;
 import dev.clbguard.policy.tke.Meta;
+import dev.clbguard.policy.tke.Ownership;
 import dev.clbguard.policy.tke.TkeAnnotations;
 import dev.clbguard.policy.tke.TkeCodes;
 import dev.clbguard.policy.tke.TkeTags;
@@ -163,7 +164,7 @@ public final class ServiceExistingClb implements Policy {
 
     /** The existing CLB a LoadBalancer Service names, or null. */
     static String existingId(HasMetadata obj) {
-        if (!(obj instanceof Service svc) || svc.getSpec() == null || !"LoadBalancer".equals(svc.getSpec().getType())) {
+        if (!(obj instanceof Service svc) || Ownership.of(svc) == Ownership.Owner.NONE) {
             return null;
         }
         return Meta.annotation(svc, TkeAnnotations.SERVICE_EXISTED_LBID);

@@ -69,6 +69,17 @@ class ServiceExistingClbTest {
     }
 
     @Test
+    void clbguardsClassIsJudgedLikeTkesAndOtherClassesAreNotChecked() {
+        var mine = service(LB, Map.of());
+        mine.getSpec().setLoadBalancerClass(dev.clbguard.policy.tke.Ownership.LOAD_BALANCER_CLASS);
+        assertTrue(only(eval(create(mine), missing(LB)), Verdict.Effect.DENY).message().contains("[E4011]"));
+        var other = service(LB, Map.of());
+        other.getSpec().setLoadBalancerClass("example.com/other-lb");
+        assertEquals(List.of(), eval(create(other), missing(LB)), "another controller's Service is not TKE's business");
+        assertEquals(java.util.Set.of(), policy.clbIds(create(other), null), "not even looked up");
+    }
+
+    @Test
     void missingClbIsDeniedWithE4011() {
         Verdict v = only(eval(create(service(LB, Map.of())), missing(LB)), Verdict.Effect.DENY);
         assertTrue(v.message().contains("cannot use " + LB + ": it does not exist in region ap-guangzhou [E4011]"), v.message());
