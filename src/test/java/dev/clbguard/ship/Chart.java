@@ -30,7 +30,7 @@ final class Chart {
     static final String LOOKUP = "lookup \"v1\" \"Secret\" $ns \"clbguard-tls\"";
     static final String LOOKUP_STUB = "lookup-secret.yaml";
     static final String NAMESPACE = "clbguard";
-    /** The example cluster of the tests (tke-rules.md §1), in the chart's value names. */
+    /** The example cluster of the tests (the dev and test profile of application.properties), as chart values. */
     static final Map<String, Object> CLUSTER = Map.of("cluster.id", "cls-7k2m9q4p", "cluster.region", "ap-guangzhou",
             "cluster.vpcId", "vpc-4f8q2w1e", "cluster.ownerUin", "100012345678");
 
