@@ -142,7 +142,9 @@ class MonitoringQueriesTest {
                 .put("service.kubernetes.io/tke-existed-lbid", "lb-0a1b2c3d");
         post("/validate", reuse.toString());
         client.services().inNamespace("monitoring").resource(new ServiceBuilder().withNewMetadata().withName("web")
-                .withNamespace("monitoring").endMetadata().withNewSpec().withType("LoadBalancer").addNewPort()
+                .withNamespace("monitoring").endMetadata().withNewSpec().withType("LoadBalancer")
+                // Handed to clbguard by class: the reconciler leaves TKE's own Services alone.
+                .withLoadBalancerClass(dev.clbguard.policy.tke.Ownership.LOAD_BALANCER_CLASS).addNewPort()
                 .withPort(80).endPort().endSpec().build()).create();
         client.services().inNamespace("monitoring").resource(new ServiceBuilder().withNewMetadata().withName("db")
                 .withNamespace("monitoring").endMetadata().withNewSpec().withType("ClusterIP").withClusterIP("10.0.0.7")

@@ -31,10 +31,11 @@ final class Manifests {
     private Manifests() {
     }
 
-    /** Every *.yaml under webhook-config/, kustomizations excluded (they are not API objects). */
+    /** Every *.yaml under webhook-config/, kustomizations and the Helm chart (templates, not objects) excluded. */
     static List<Path> files() {
         try (Stream<Path> s = Files.walk(ROOT)) {
             return s.filter(p -> p.toString().endsWith(".yaml") && !p.getFileName().toString().equals("kustomization.yaml"))
+                    .filter(p -> !p.startsWith(ROOT.resolve("helm")))
                     .sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
