@@ -12,6 +12,8 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
+import dev.clbguard.kube.FieldProblems;
+
 /**
  * Says what is wrong with a body that is not JSON, and where, in words for the person who sent it. Jackson's own
  * messages name its internals (source descriptions, feature flags, token classes), which mean nothing to them.
@@ -35,43 +37,14 @@ final class JsonSyntax {
      * must have ("spec.ports must be a list"), instead of the Java types it failed to become.
      */
     static String fieldProblem(JsonProcessingException e) {
-        String path = e instanceof JsonMappingException m ? path(m) : "";
+        String path = e instanceof JsonMappingException m ? FieldProblems.path(m) : "";
         String subject = path.isEmpty() ? "the object" : path;
         if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
             String value = e instanceof InvalidFormatException f && f.getValue() instanceof String s && s.length() <= 40
                     && !s.startsWith("{") && !s.startsWith("[") ? ", not '" + printable(s) + "'" : "";
-            return subject + " must be " + shape(m.getTargetType()) + value;
+            return subject + " must be " + FieldProblems.shape(m.getTargetType()) + value;
         }
         return subject + " cannot be read";
-    }
-
-    private static String path(JsonMappingException e) {
-        StringBuilder sb = new StringBuilder();
-        for (JsonMappingException.Reference r : e.getPath()) {
-            if (r.getFieldName() != null) {
-                sb.append(sb.length() == 0 ? "" : ".").append(r.getFieldName());
-            } else if (r.getIndex() >= 0) {
-                sb.append('[').append(r.getIndex()).append(']');
-            }
-        }
-        return sb.toString();
-    }
-
-    /** What a model field expects, in the words of a manifest author rather than Java's. */
-    private static String shape(Class<?> type) {
-        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
-            return "a list";
-        }
-        if (type == String.class) {
-            return "a string";
-        }
-        if (Number.class.isAssignableFrom(type) || type == int.class || type == long.class) {
-            return "a number";
-        }
-        if (type == Boolean.class || type == boolean.class) {
-            return "true or false";
-        }
-        return "a mapping";
     }
 
     private static String what(JsonProcessingException e, byte[] body, int maxDepth) {

@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
+import dev.clbguard.kube.FieldProblems;
 import dev.clbguard.kube.KubeJson;
 import dev.clbguard.policy.YamlDocuments;
 import dev.clbguard.policy.ResourceKind;
@@ -242,11 +243,12 @@ public final class ManifestReader {
         try {
             obj = KubeJson.mapper().treeToValue(node, type);
         } catch (MismatchedInputException e) {
-            errors.add(new InputError(file, line, column, where + kind + " " + path(e) + "must be " + shape(e.getTargetType())
+            errors.add(new InputError(file, line, column, where + kind + " " + field(e) + "must be "
+                    + FieldProblems.shape(e.getTargetType())
                     + (e instanceof InvalidFormatException f ? ", not '" + f.getValue() + "'" : "")));
             return;
         } catch (JsonMappingException e) {
-            errors.add(new InputError(file, line, column, where + kind + " " + path(e) + "cannot be read: "
+            errors.add(new InputError(file, line, column, where + kind + " " + field(e) + "cannot be read: "
                     + firstLine(e.getOriginalMessage())));
             return;
         } catch (JsonProcessingException | IllegalArgumentException e) {
@@ -264,36 +266,10 @@ public final class ManifestReader {
         manifests.add(new Manifest(file, line, column, rk, obj));
     }
 
-    private static String path(JsonMappingException e) {
-        StringBuilder sb = new StringBuilder();
-        for (JsonMappingException.Reference r : e.getPath()) {
-            if (r.getFieldName() != null) {
-                sb.append(sb.length() == 0 ? "" : ".").append(r.getFieldName());
-            } else if (r.getIndex() >= 0) {
-                sb.append('[').append(r.getIndex()).append(']');
-            }
-        }
-        return sb.length() == 0 ? "" : sb + " ";
-    }
-
-    /** What a model field expects, in the words of a manifest author rather than Java's. */
-    private static String shape(Class<?> type) {
-        if (type == null) {
-            return "of another type";
-        }
-        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
-            return "a list";
-        }
-        if (type == String.class) {
-            return "a string";
-        }
-        if (Number.class.isAssignableFrom(type) || type == int.class || type == long.class) {
-            return "a number";
-        }
-        if (type == Boolean.class || type == boolean.class) {
-            return "true or false";
-        }
-        return "a mapping";
+    /** "spec.ports " before the verb, or nothing when the object itself failed. */
+    private static String field(JsonMappingException e) {
+        String path = FieldProblems.path(e);
+        return path.isEmpty() ? "" : path + " ";
     }
 
     private static boolean blank(String s) {
