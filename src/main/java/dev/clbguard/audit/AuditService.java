@@ -8,10 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
 
@@ -28,6 +24,7 @@ import dev.clbguard.policy.ResourceKind;
 import dev.clbguard.policy.Verdict;
 import dev.clbguard.policy.clb.ClbFacts;
 import dev.clbguard.kube.EventRecorder;
+import dev.clbguard.kube.LeaderSchedule;
 import dev.clbguard.kube.Leadership;
 import dev.clbguard.reports.AuditResults;
 import dev.clbguard.reports.ObjectResult;
@@ -75,8 +72,7 @@ public class AuditService {
     private final Map<String, Set<String>> lastFindings = new ConcurrentHashMap<>();
     private volatile AuditReport report;
     private MultiGauge violations;
-    private ScheduledExecutorService executor;
-    private ScheduledFuture<?> task;
+    private LeaderSchedule schedule;
     private EventRecorder events;
 
     void onStart(@Observes StartupEvent event) {
@@ -87,27 +83,12 @@ public class AuditService {
         violations = MultiGauge.builder("clbguard.audit.violations")
                 .description("Policy violations found by the last audit, by policy and namespace").register(registry);
         events = new EventRecorder(client.get());
-        executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "clbguard-audit");
-            t.setDaemon(true);
-            return t;
-        });
-        leadership.join(this::leading);
+        schedule = LeaderSchedule.start(leadership, "clbguard-audit", settings.interval(), this::runSafely);
     }
 
     void onStop(@Observes ShutdownEvent event) {
-        if (executor != null) {
-            executor.shutdownNow();
-        }
-    }
-
-    private synchronized void leading(boolean leading) {
-        if (leading && task == null) {
-            task = executor.scheduleWithFixedDelay(this::runSafely, 0, settings.interval().toMillis(),
-                    TimeUnit.MILLISECONDS);
-        } else if (!leading && task != null) {
-            task.cancel(true);
-            task = null;
+        if (schedule != null) {
+            schedule.stop();
         }
     }
 

@@ -1,15 +1,12 @@
 package dev.clbguard.guardian;
 
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
 
 import dev.clbguard.facts.ClbCloud;
 import dev.clbguard.live.LiveIndexRuntime;
 import dev.clbguard.policy.ClusterProfile;
+import dev.clbguard.kube.LeaderSchedule;
 import dev.clbguard.kube.Leadership;
 import dev.clbguard.reconcile.ReconcilerSettings;
 import dev.clbguard.reports.ReportPublisher;
@@ -49,8 +46,7 @@ public class GuardianRuntime {
     ReportPublisher reports;
 
     private volatile Guardian guardian;
-    private ScheduledExecutorService executor;
-    private ScheduledFuture<?> task;
+    private LeaderSchedule schedule;
 
     void onStart(@Observes StartupEvent event) {
         if (!settings.enabled()) {
@@ -65,29 +61,14 @@ public class GuardianRuntime {
                 new Guardian.Options(profile.clusterId(), settings.orphanGrace(), settings.convergeTimeout(),
                         settings.repair(), settings.repairRate()),
                 System::currentTimeMillis);
-        executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "clbguard-guardian");
-            t.setDaemon(true);
-            return t;
-        });
         LOG.infof("guardian: sweeps every %s on the leader, repair %s", settings.sweepInterval(),
                 settings.repair() ? "on (at most " + settings.repairRate() + " cloud writes a minute)" : "off (report only)");
-        leadership.join(this::leading);
+        schedule = LeaderSchedule.start(leadership, "clbguard-guardian", settings.sweepInterval(), this::sweepSafely);
     }
 
     void onStop(@Observes ShutdownEvent event) {
-        if (executor != null) {
-            executor.shutdownNow();
-        }
-    }
-
-    private synchronized void leading(boolean leading) {
-        if (leading && task == null) {
-            task = executor.scheduleWithFixedDelay(this::sweepSafely, 0, settings.sweepInterval().toMillis(),
-                    TimeUnit.MILLISECONDS);
-        } else if (!leading && task != null) {
-            task.cancel(true);
-            task = null;
+        if (schedule != null) {
+            schedule.stop();
         }
     }
 
