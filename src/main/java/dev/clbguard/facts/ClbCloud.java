@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import dev.clbguard.guardian.SweptClb;
+import dev.clbguard.facts.SweptClb;
 import dev.clbguard.policy.clb.ClbInfo;
 
 /**

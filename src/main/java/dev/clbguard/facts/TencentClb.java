@@ -34,7 +34,7 @@ import com.tencentcloudapi.tag.v20180813.models.Tag;
 import com.tencentcloudapi.tag.v20180813.models.TagResourcesRequest;
 import com.tencentcloudapi.tag.v20180813.models.UnTagResourcesRequest;
 
-import dev.clbguard.guardian.SweptClb;
+import dev.clbguard.facts.SweptClb;
 import dev.clbguard.policy.clb.ClbInfo;
 import dev.clbguard.policy.clb.ClbListener;
 import dev.clbguard.policy.clb.ClbLookup;

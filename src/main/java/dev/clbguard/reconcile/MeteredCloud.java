@@ -10,7 +10,7 @@ import java.util.function.Supplier;
 
 import dev.clbguard.facts.ClbCloud;
 import dev.clbguard.facts.CloudException;
-import dev.clbguard.guardian.SweptClb;
+import dev.clbguard.facts.SweptClb;
 import dev.clbguard.policy.clb.ClbInfo;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

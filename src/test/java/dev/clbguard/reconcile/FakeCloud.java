@@ -117,11 +117,11 @@ public class FakeCloud implements ClbCloud {
     }
 
     @Override
-    public List<dev.clbguard.guardian.SweptClb> listByTag(String key, String value) {
+    public List<dev.clbguard.facts.SweptClb> listByTag(String key, String value) {
         enter("listByTag");
         synchronized (this) {
             return clbs.values().stream().filter(c -> value.equals(c.tag(key)))
-                    .map(c -> new dev.clbguard.guardian.SweptClb(c.id(), c.name(), null, c.vips(), c.tags())).toList();
+                    .map(c -> new dev.clbguard.facts.SweptClb(c.id(), c.name(), null, c.vips(), c.tags())).toList();
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.clbguard.guardian;
+package dev.clbguard.facts;
 
 import java.util.List;
 import java.util.Map;
