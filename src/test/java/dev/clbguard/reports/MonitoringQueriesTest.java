@@ -142,8 +142,9 @@ class MonitoringQueriesTest {
                 .put("service.kubernetes.io/tke-existed-lbid", "lb-0a1b2c3d");
         post("/validate", reuse.toString());
         client.services().inNamespace("monitoring").resource(new ServiceBuilder().withNewMetadata().withName("web")
-                .withNamespace("monitoring").endMetadata().withNewSpec().withType("LoadBalancer").addNewPort()
-                .withPort(80).endPort().endSpec().build()).create();
+                .withNamespace("monitoring").endMetadata().withNewSpec().withType("LoadBalancer")
+                .withLoadBalancerClass(dev.clbguard.policy.tke.Ownership.LOAD_BALANCER_CLASS).addNewPort()
+                .withPort(80).endPort().endSpec().build()).create(); // clbguard's class: the reconciler's to provision
         client.services().inNamespace("monitoring").resource(new ServiceBuilder().withNewMetadata().withName("db")
                 .withNamespace("monitoring").endMetadata().withNewSpec().withType("ClusterIP").withClusterIP("10.0.0.7")
                 .addNewPort().withPort(5432).endPort().endSpec().build()).create();
