@@ -11,8 +11,10 @@ import dev.clbguard.policy.ClusterProfile;
 import dev.clbguard.policy.Decision;
 import dev.clbguard.policy.FactsSource;
 import dev.clbguard.policy.ObjectReview;
+import dev.clbguard.policy.Operation;
 import dev.clbguard.policy.PolicyEngine;
 import dev.clbguard.policy.Verdict;
+import dev.clbguard.policy.clb.Claim;
 import dev.clbguard.kube.KubeJson;
 import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
@@ -36,6 +38,8 @@ public class AdmissionHandler {
     AdmissionMetrics metrics;
     @Inject
     ClbFactsForAdmission facts;
+    @Inject
+    RecentClaims recent;
 
     private final AdmissionCodec codec = new AdmissionCodec(KubeJson.mapper());
 
@@ -94,9 +98,18 @@ public class AdmissionHandler {
                 LOG.debugf("%s %s %s (%s): %s", result, review.operation(), review.describe(), webhook.label(), warnings);
             }
             answer = codec.allow(in.uid(), warnings, patch, audit);
+            remember(webhook, review);
         }
         metrics.record(webhook, review, decision, result, start);
         return answer;
+    }
+
+    /** An allowed CREATE or UPDATE naming a CLB holds it until TKE tags it; a dry run holds nothing. */
+    private void remember(Webhook webhook, ObjectReview review) {
+        if (webhook == Webhook.VALIDATE && !review.dryRun()
+                && (review.operation() == Operation.CREATE || review.operation() == Operation.UPDATE)) {
+            Claim.of(review.object(), RecentClaims.JUST_ADMITTED).ifPresent(recent::record);
+        }
     }
 
     private static Map<String, String> audit(Decision decision) {

@@ -22,10 +22,13 @@ import dev.clbguard.policy.Origin;
 import dev.clbguard.policy.PolicyEngine;
 import dev.clbguard.policy.ResourceKind;
 import dev.clbguard.policy.Verdict;
+import dev.clbguard.policy.clb.Claim;
+import dev.clbguard.policy.clb.Claims;
 import dev.clbguard.policy.clb.ClbFacts;
 import dev.clbguard.kube.EventRecorder;
 import dev.clbguard.kube.LeaderSchedule;
 import dev.clbguard.kube.Leadership;
+import dev.clbguard.live.LiveIndex;
 import dev.clbguard.reports.AuditResults;
 import dev.clbguard.reports.ObjectResult;
 import dev.clbguard.reports.ReportPublisher;
@@ -112,7 +115,12 @@ public class AuditService {
         List<HasMetadata> objects = new ArrayList<>();
         objects.addAll(k8s.services().inAnyNamespace().list().getItems());
         objects.addAll(k8s.network().v1().ingresses().inAnyNamespace().list().getItems());
-        FactsSource facts = this::lookup;
+        // Every object is judged against the others naming its CLB: two live objects TKE cannot serve both are
+        // reported on each, naming the other.
+        List<Claim> claims = new ArrayList<>();
+        objects.forEach(o -> Claim.of(o, LiveIndex.NOT_TAGGED).ifPresent(claims::add));
+        Claims named = Claims.of(claims);
+        FactsSource facts = ids -> lookup(ids).withClaims(named);
         List<AuditReport.Finding> findings = new ArrayList<>();
         Map<List<String>, Integer> counts = new HashMap<>();
         Set<String> seen = new LinkedHashSet<>();

@@ -20,6 +20,8 @@ import dev.clbguard.policy.Origin;
 import dev.clbguard.policy.PolicyEngine;
 import dev.clbguard.policy.PolicySet;
 import dev.clbguard.policy.Verdict;
+import dev.clbguard.policy.clb.Claim;
+import dev.clbguard.policy.clb.Claims;
 import dev.clbguard.policy.clb.ClbFacts;
 import dev.clbguard.policy.clb.ClbLookup;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -28,7 +30,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
  * Judges manifests as the API server would see them on {@code kubectl apply}: a CREATE that first passes the
  * mutating policies (their patches applied, their notes kept as warnings), then the validating ones with
  * {@link Origin#OFFLINE}. The CLB facts of all manifests are fetched in one batch before any is judged, so a
- * thousand manifests cost one round of cloud calls, not a thousand.
+ * thousand manifests cost one round of cloud calls, not a thousand. The input is judged as one set: an object naming
+ * a CLB that an earlier one names is judged against it, as admission judges it against live objects.
  */
 public final class OfflineValidator {
 
@@ -77,18 +80,28 @@ public final class OfflineValidator {
     public List<Finding> validate(List<ManifestReader.Manifest> manifests) {
         List<PolicyEngine.Plan> plans = new ArrayList<>(manifests.size());
         List<Decision> mutations = new ArrayList<>(manifests.size());
+        List<HasMetadata> objects = new ArrayList<>(manifests.size());
         for (ManifestReader.Manifest m : manifests) {
             ObjectReview mutate = new ObjectReview(m.kind(), Operation.CREATE, m.object(), null, false, Origin.MUTATING_CALL);
             Decision d = PolicyEngine.evaluate(mutate, policies, profile, FactsSource.NONE);
             mutations.add(d);
-            plans.add(PolicyEngine.plan(new ObjectReview(m.kind(), Operation.CREATE, patched(m.object(), d), null, false,
-                    Origin.MANIFEST), policies));
+            objects.add(patched(m.object(), d));
+            plans.add(PolicyEngine.plan(new ObjectReview(m.kind(), Operation.CREATE, objects.get(objects.size() - 1), null,
+                    false, Origin.MANIFEST), policies));
         }
-        FactsSource facts = prefetch(plans);
+        FactsSource fetched = prefetch(plans);
+        // The input is one set, applied together: each object is judged against the CLBs the earlier ones name, as
+        // TKE will tag the CLB for one of them and fail the other.
+        Map<String, List<Claim>> earlier = new LinkedHashMap<>();
+        Claims claims = id -> List.copyOf(earlier.getOrDefault(id, List.of()));
+        FactsSource facts = ids -> fetched.fetch(ids).withClaims(claims);
         List<Finding> out = new ArrayList<>();
         for (int i = 0; i < manifests.size(); i++) {
-            add(out, manifests.get(i), mutations.get(i));
-            add(out, manifests.get(i), PolicyEngine.evaluate(plans.get(i), profile, facts));
+            ManifestReader.Manifest m = manifests.get(i);
+            add(out, m, mutations.get(i));
+            add(out, m, PolicyEngine.evaluate(plans.get(i), profile, facts));
+            Claim.of(objects.get(i), "at " + m.file() + ":" + m.line())
+                    .ifPresent(c -> earlier.computeIfAbsent(c.clbId(), k -> new ArrayList<>()).add(c));
         }
         return out;
     }

@@ -1,5 +1,6 @@
 package dev.clbguard.guardian;
 
+import dev.clbguard.facts.SweptClb;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

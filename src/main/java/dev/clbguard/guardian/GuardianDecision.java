@@ -1,5 +1,6 @@
 package dev.clbguard.guardian;
 
+import dev.clbguard.facts.SweptClb;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

@@ -31,6 +31,7 @@ class AuditServiceTest {
     @Inject
     MeterRegistry registry;
 
+
     List<Event> violationsOn(Service svc) {
         return client.v1().events().inNamespace("audit").list().getItems().stream()
                 .filter(e -> "PolicyViolation".equals(e.getReason())
@@ -73,5 +74,27 @@ class AuditServiceTest {
         audit.run();
         assertTrue(audit.report().findings().stream().noneMatch(x -> "audit".equals(x.namespace())));
         assertTrue(registry.find("clbguard.audit.violations").tag("namespace", "audit").gauges().isEmpty());
+    }
+
+    @Test
+    void twoLiveObjectsOnOneClbAreEachReportedNamingTheOther() {
+        String lb = "lb-6swtxp1x"; // the seed's free CLB for a Service (the reconciler's cloud is another, in memory)
+        for (String name : List.of("pair-a", "pair-b")) {
+            client.services().inNamespace("audit-claims").resource(new ServiceBuilder().withNewMetadata().withName(name)
+                    .withNamespace("audit-claims").addToAnnotations("service.kubernetes.io/tke-existed-lbid", lb)
+                    .endMetadata().withNewSpec().withType("LoadBalancer").addNewPort().withPort(80).endPort().endSpec()
+                    .build()).create();
+        }
+
+        List<AuditReport.Finding> pair = audit.run().findings().stream()
+                .filter(f -> "audit-claims".equals(f.namespace())).toList();
+        assertEquals(2, pair.size(), pair.toString());
+        for (AuditReport.Finding f : pair) {
+            String other = f.name().equals("pair-a") ? "pair-b" : "pair-a";
+            assertEquals("service-existing-clb", f.policy());
+            assertTrue(f.message().contains("Service audit-claims/" + f.name() + " cannot use " + lb + ": it is already"
+                    + " named by Service audit-claims/" + other + " (not yet tagged by TKE) [E4016]"), f.message());
+        }
+        client.services().inNamespace("audit-claims").delete();
     }
 }

@@ -1,5 +1,6 @@
 package dev.clbguard.guardian;
 
+import dev.clbguard.facts.SweptClb;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

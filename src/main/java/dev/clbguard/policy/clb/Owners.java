@@ -31,7 +31,7 @@ public interface Owners {
     record Name(String kind, String namespace, String name) {
         @Override
         public String toString() {
-            return kind + " " + namespace + "/" + name;
+            return kind + " " + (namespace == null || namespace.isEmpty() ? "" : namespace + "/") + name;
         }
     }
 }

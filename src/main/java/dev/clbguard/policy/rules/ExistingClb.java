@@ -16,6 +16,8 @@ import dev.clbguard.policy.PolicyConfig;
 import dev.clbguard.policy.PolicyContext;
 import dev.clbguard.policy.ResourceKind;
 import dev.clbguard.policy.Verdict;
+import dev.clbguard.policy.clb.Claim;
+import dev.clbguard.policy.clb.Claims;
 import dev.clbguard.policy.clb.ClbInfo;
 import dev.clbguard.policy.clb.ClbListener;
 import dev.clbguard.policy.clb.ClbLookup;
@@ -28,7 +30,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 /**
  * The one check sequence for an object that names an existing CLB (docs/tke-rules.md §4): the CLB exists, TKE did
  * not create it, it is an application CLB where the kind needs one, no other cluster uses it, it is in the
- * cluster's VPC, no object of the other kind uses it; then whose it is and what its listeners leave free. The
+ * cluster's VPC, no object of the other kind uses it; then whose it is and what its listeners leave free; then
+ * what the other objects naming it, which TKE has not tagged for yet, leave ({@link Claims}). The
  * Service and Ingress policies differ only in {@link Terms} and in what sharing means for them ({@link #claim}).
  */
 abstract class ExistingClb implements Policy {
@@ -133,8 +136,67 @@ abstract class ExistingClb implements Policy {
                             + " choose one without that tag"));
             return out;
         }
-        claim(review, id, clb, owner(clb.tag(terms.ownerTag()), review), ctx, out);
+        Owner owner = owner(clb.tag(terms.ownerTag()), review);
+        claim(review, id, clb, owner, ctx, out);
+        if (owner != Owner.OWN && out.stream().noneMatch(v -> v.effect() == Verdict.Effect.DENY)) {
+            claimed(review, id, ctx.facts().claims(), out);
+        }
         return out;
+    }
+
+    /**
+     * The CLB as if the tags of the other objects naming it were already on it: TKE tags only the first one it
+     * reaches and fails the others later. One denial, for the first claim in the way.
+     */
+    private void claimed(ObjectReview review, String id, Claims claims, List<Verdict> out) {
+        Claim mine = Claim.of(review.object(), "").orElse(null);
+        if (mine == null) {
+            return;
+        }
+        for (Claim other : claims.naming(id)) {
+            if (!other.sameObject(mine.object())) {
+                Verdict v = conflict(review, id, mine, other);
+                if (v != null) {
+                    out.add(v);
+                    return;
+                }
+            }
+        }
+    }
+
+    /** What TKE would refuse when {@code other} holds the CLB first; null when both can have it. */
+    private Verdict conflict(ObjectReview review, String id, Claim mine, Claim other) {
+        String named = "it is already named by " + other;
+        if (!mine.object().kind().equals(other.object().kind())) {
+            return deny(review, id, named, TkeCodes.CLB_OF_OTHER_KIND,
+                    "a CLB serves Services or Ingresses, not both: choose another CLB");
+        }
+        if (terms.kind() == ResourceKind.INGRESS) {
+            return mine.shares() && other.shares() ? null : deny(review, id, named, TkeCodes.ING_CLB_OTHER_INGRESS,
+                    "choose another CLB or create both with enable-group");
+        }
+        if (!mine.shares() || !other.shares()) {
+            return deny(review, id, named, TkeCodes.SVC_SHARING_NOT_ENABLED,
+                    "choose another CLB or set qcloud-share-existed-lb: \"true\" on both");
+        }
+        List<String> both = new ArrayList<>();
+        for (String p : mine.ports()) {
+            for (String q : other.ports()) {
+                if (samePort(p, q)) {
+                    both.add(p);
+                    break;
+                }
+            }
+        }
+        return both.isEmpty() ? null : deny(review, id, "port " + String.join(", ", both) + " is already named by "
+                + other, TkeCodes.SVC_PORT_CONFLICT, "use other ports or another CLB");
+    }
+
+    /** "80/TCP" and "80/HTTP" need one listener port; "80/UDP" lives beside them. */
+    private static boolean samePort(String a, String b) {
+        String[] x = a.split("/", 2);
+        String[] y = b.split("/", 2);
+        return x[0].equals(y[0]) && udpFamily(x.length > 1 ? x[1] : "TCP") == udpFamily(y.length > 1 ? y[1] : "TCP");
     }
 
     Verdict deny(ObjectReview review, String id, String cause, String code, String fix) {
