@@ -86,7 +86,7 @@ java ${JAVA_OPTS:--XX:+UseSerialGC} -Dquarkus.profile="$PROFILE" "${CLOUD[@]}" \
   "-D%$PROFILE.quarkus.tls.key-store.pem.0.cert=$WORK/tls.crt" "-D%$PROFILE.quarkus.tls.key-store.pem.0.key=$WORK/tls.key" \
   -Dclbguard.cluster.id=cls-7k2m9q4p -Dclbguard.cluster.region=ap-guangzhou -Dclbguard.cluster.vpc-id=vpc-4f8q2w1e \
   -Dclbguard.cluster.elastic=true -Dclbguard.cluster.owner-uin=100012345678 \
-  -Dclbguard.policies.dir="${POLICIES:-$ROOT/policies}" \
+  -Dclbguard.policies.dir="${POLICIES:-$ROOT/policies}" -Dclbguard.live-index.enabled=false \
   -jar "$JAR" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for i in $(seq 1 120); do

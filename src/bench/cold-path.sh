@@ -117,7 +117,7 @@ start_server() {
     "-D%prod.quarkus.tls.key-store.pem.0.cert=$WORK/tls.crt" "-D%prod.quarkus.tls.key-store.pem.0.key=$WORK/tls.key" \
     -Dclbguard.cluster.id=cls-7k2m9q4p -Dclbguard.cluster.region=ap-guangzhou -Dclbguard.cluster.vpc-id=vpc-4f8q2w1e \
     -Dclbguard.cluster.elastic=true -Dclbguard.cluster.owner-uin=100012345678 \
-    -Dclbguard.policies.dir="$ROOT/policies" -Dclbguard.reconciler.enabled=false -Dclbguard.audit.enabled=false \
+    -Dclbguard.policies.dir="$ROOT/policies" -Dclbguard.reconciler.enabled=false -Dclbguard.audit.enabled=false -Dclbguard.live-index.enabled=false \
     -jar "$jar" >"$log" 2>&1 &
   SERVER_PID=$!
   PIDS+=("$SERVER_PID")
