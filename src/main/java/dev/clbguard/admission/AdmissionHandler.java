@@ -62,46 +62,69 @@ public class AdmissionHandler {
         return call.webhook() == Webhook.VALIDATE && call.plan() != null && !call.plan().clbIds().isEmpty();
     }
 
+    /** The answer to a call, counted in the metrics, logged when denied, and remembered when it claims a CLB. */
     public byte[] answer(Call call) {
         Webhook webhook = call.webhook();
+        ObjectReview review = call.in().review();
+        Answer a = judge(call);
+        if (a.denial() != null) {
+            if (LOG.isInfoEnabled()) {
+                // Concatenated, not infof: java.util.Formatter parses its pattern on every call.
+                LOG.info("denied " + review.operation() + " " + review.describe() + " (" + webhook.label()
+                        + (review.dryRun() ? ", dry-run" : "") + "): " + a.denial());
+            }
+        } else if (review != null) {
+            if (LOG.isDebugEnabled()) {
+                LOG.debugf("%s %s %s (%s): %s", a.result(), review.operation(), review.describe(), webhook.label(),
+                        a.decision().warnings().stream().map(Verdict::message).toList());
+            }
+            remember(webhook, review);
+        }
+        metrics.record(webhook, review, a.decision(), a.result(), call.startNanos());
+        return a.body();
+    }
+
+    /**
+     * Decodes, judges and counts a body exactly as a call, with no side effect: the count goes to {@code scratch},
+     * nothing is logged or remembered. False, and not judged, when judging it would need a CLB lookup.
+     */
+    boolean rehearse(byte[] body, Webhook webhook, AdmissionMetrics scratch) {
+        Call call = decode(body, webhook);
+        if (needsLookup(call)) {
+            return false;
+        }
+        Answer a = judge(call);
+        scratch.record(webhook, call.in().review(), a.decision(), a.result(), call.startNanos());
+        return true;
+    }
+
+    /** What is sent back, with the result label, the decision and, for a denial, its message. */
+    private record Answer(byte[] body, String result, Decision decision, String denial) {
+    }
+
+    private Answer judge(Call call) {
+        Webhook webhook = call.webhook();
         IncomingReview in = call.in();
-        long start = call.startNanos();
         if (in.undecodable() != null) {
-            metrics.record(webhook, null, Decision.ALLOW, "invalid", start);
-            return codec.deny(in.uid(), 400, "clbguard could not read the request: " + in.undecodable(), List.of(), Map.of());
+            return new Answer(codec.deny(in.uid(), 400, "clbguard could not read the request: " + in.undecodable(),
+                    List.of(), Map.of()), "invalid", Decision.ALLOW, null);
         }
         ObjectReview review = in.review();
         if (review == null) {
-            metrics.record(webhook, null, Decision.ALLOW, "skipped", start);
-            return codec.allow(in.uid(), List.of(), null, Map.of());
+            return new Answer(codec.allow(in.uid(), List.of(), null, Map.of()), "skipped", Decision.ALLOW, null);
         }
         FactsSource source = webhook == Webhook.VALIDATE ? facts : FactsSource.NONE;
         Decision decision = PolicyEngine.evaluate(call.plan(), profile, source);
         List<String> warnings = Warnings.fit(decision.warnings().stream().map(Verdict::message).toList());
         Map<String, String> audit = audit(decision);
-        byte[] answer;
-        String result;
         if (!decision.allowed()) {
             String message = decision.denials().stream().map(Verdict::message).collect(Collectors.joining("; "));
-            if (LOG.isInfoEnabled()) {
-                // Concatenated, not infof: java.util.Formatter parses its pattern on every call.
-                LOG.info("denied " + review.operation() + " " + review.describe() + " (" + webhook.label()
-                        + (review.dryRun() ? ", dry-run" : "") + "): " + message);
-            }
-            answer = codec.deny(in.uid(), DENIED, message, warnings, audit);
-            result = "denied";
-        } else {
-            byte[] patch = webhook == Webhook.MUTATE && review.object() != null
-                    ? Patches.diff(codec.mapper(), review.object(), decision.mutations()) : null;
-            result = patch != null ? "patched" : warnings.isEmpty() ? "allowed" : "warned";
-            if (LOG.isDebugEnabled()) {
-                LOG.debugf("%s %s %s (%s): %s", result, review.operation(), review.describe(), webhook.label(), warnings);
-            }
-            answer = codec.allow(in.uid(), warnings, patch, audit);
-            remember(webhook, review);
+            return new Answer(codec.deny(in.uid(), DENIED, message, warnings, audit), "denied", decision, message);
         }
-        metrics.record(webhook, review, decision, result, start);
-        return answer;
+        byte[] patch = webhook == Webhook.MUTATE && review.object() != null
+                ? Patches.diff(codec.mapper(), review.object(), decision.mutations()) : null;
+        String result = patch != null ? "patched" : warnings.isEmpty() ? "allowed" : "warned";
+        return new Answer(codec.allow(in.uid(), warnings, patch, audit), result, decision, null);
     }
 
     /** An allowed CREATE or UPDATE naming a CLB holds it until TKE tags it; a dry run holds nothing. */

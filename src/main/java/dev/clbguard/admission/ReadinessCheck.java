@@ -15,13 +15,16 @@ import dev.clbguard.policyfiles.PolicyStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-/** Ready once the policies are loaded and the serving certificate is in place. */
+/** Ready once the policies are loaded, the serving certificate is in place and the warm-up has run. */
 @Readiness
 @ApplicationScoped
 public class ReadinessCheck implements HealthCheck {
 
     @Inject
     PolicyStore policies;
+
+    @Inject
+    Warmup warmup;
 
     @ConfigProperty(name = "quarkus.tls.key-store.pem.0.cert")
     Optional<List<String>> certificates;
@@ -37,7 +40,8 @@ public class ReadinessCheck implements HealthCheck {
         b.withData("policyErrors", policies.errors().size());
         boolean certReady = readable(certificates) && readable(keys);
         b.withData("certificate", certReady ? "present" : "missing");
-        return b.status(policiesReady && certReady).build();
+        b.withData("warmup", warmup.state());
+        return b.status(policiesReady && certReady && warmup.done()).build();
     }
 
     /** No files configured means plain HTTP, allowed only in dev and test profiles. */
