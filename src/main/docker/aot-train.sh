@@ -18,12 +18,15 @@ APP="$(cd "${1:-target/quarkus-app}" && pwd)"
 LIST="${2:-src/bench/scenarios/no-lookups.txt}"
 BODIES="$(cd "${3:-src/test/resources/fixtures/apiserver-1.28/requests}" && pwd)"
 JAVA="${JAVA:-java}"
+# Options for a server without a cluster (the training has none), kept next to this script.
+ARGS="$(cd "$(dirname "$0")" && pwd)/no-cluster.args"
 ROUNDS="${ROUNDS:-30}"
 PORT="${PORT:-19463}"
 
 POLICIES="$(cd "${CLBGUARD_POLICIES_DIR:-policies}" 2>/dev/null && pwd)" || { echo "aot-train.sh: no policies directory" >&2; exit 1; }
 die() { echo "aot-train.sh: $*" >&2; exit 1; }
 [[ -f "$APP/quarkus-run.jar" ]] || die "no $APP/quarkus-run.jar: package first (./mvnw -B package -DskipTests)"
+[[ -f "$ARGS" ]] || die "no $ARGS"
 [[ -f "$LIST" ]] || die "no list of bodies $LIST"
 LIST="$(cd "$(dirname "$LIST")" && pwd)/$(basename "$LIST")"
 major=$("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
@@ -49,11 +52,11 @@ TLS=("-D%prod.quarkus.tls.key-store.pem.0.cert=$WORK/tls.crt" "-D%prod.quarkus.t
 cd "$APP"
 # shellcheck disable=SC2086
 TENCENTCLOUD_SECRET_ID=training TENCENTCLOUD_SECRET_KEY=training "$JAVA" ${JAVA_OPTS:--XX:+UseSerialGC} \
-  -XX:AOTCacheOutput="$APP/app.aot" -Dquarkus.profile=prod -Dclbguard.cloud.mode=tencent \
+  -XX:AOTCacheOutput="$APP/app.aot" "@$ARGS" -Dclbguard.cloud.mode=tencent \
   -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.ssl-port="$PORT" "${TLS[@]}" \
   -Dclbguard.cluster.id=cls-7k2m9q4p -Dclbguard.cluster.region=ap-guangzhou -Dclbguard.cluster.vpc-id=vpc-4f8q2w1e \
   -Dclbguard.cluster.elastic=true -Dclbguard.cluster.owner-uin=100012345678 \
-  -Dclbguard.policies.dir="$POLICIES" -Dclbguard.reconciler.enabled=false -Dclbguard.audit.enabled=false \
+  -Dclbguard.policies.dir="$POLICIES" \
   -jar "$APP/quarkus-run.jar" >"$WORK/server.log" 2>&1 &
 PID=$!
 for i in $(seq 1 600); do
