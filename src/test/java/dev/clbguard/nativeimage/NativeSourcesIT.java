@@ -123,6 +123,16 @@ class NativeSourcesIT {
     }
 
     @Test
+    void theWarmupSamplesAreInTheImage() {
+        // Without them the warm-up stops at once (a warning) and the first admissions pay for a cold start.
+        boolean found = false;
+        for (JsonNode p : resources.path("resources").path("includes")) {
+            found |= Pattern.compile(p.path("pattern").asText()).matcher("warmup/objects.json").matches();
+        }
+        assertTrue(found, "warmup/objects.json is not a resource of the image: " + resources.path("resources"));
+    }
+
+    @Test
     void thePoliciesComeFromFilesNotFromTheImage() throws IOException {
         // The default policies are files the image copies (and a ConfigMap replaces), never class-path resources.
         for (JsonNode p : resources.path("resources").path("includes")) {
