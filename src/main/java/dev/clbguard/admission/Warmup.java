@@ -39,8 +39,8 @@ public class Warmup {
     @Inject
     WarmupSettings settings;
 
-    private volatile String state = "not started";
-    private volatile boolean done;
+    /** What the warm-up did, once it has finished, failed or found itself off; null while it runs. */
+    private volatile String outcome;
 
     /**
      * Started when the HTTP routes are built, not at StartupEvent: that comes once the rest of the start is done,
@@ -51,7 +51,6 @@ public class Warmup {
             finish("off (clbguard.warmup.rehearsals=0)");
             return;
         }
-        state = "running";
         Thread t = new Thread(this::run, "clbguard-warmup");
         t.setDaemon(true);
         t.start();
@@ -59,12 +58,13 @@ public class Warmup {
 
     /** True once the warm-up has finished, failed or is off: it never keeps the pod unready for good. */
     public boolean done() {
-        return done;
+        return outcome != null;
     }
 
     /** For the readiness data: what the warm-up did. */
     public String state() {
-        return state;
+        String o = outcome;
+        return o == null ? "running" : o;
     }
 
     void run() {
@@ -92,8 +92,7 @@ public class Warmup {
     }
 
     private void finish(String what) {
-        state = what;
-        done = true;
+        outcome = what;
     }
 
     record Sample(Webhook webhook, byte[] body) {
