@@ -46,16 +46,6 @@ public class ClbFactsForAdmission implements FactsSource {
     }
 
     private static Owners owners(LiveIndex index) {
-        return new Owners() {
-            @Override
-            public boolean known() {
-                return true;
-            }
-
-            @Override
-            public Optional<Name> live(String uid) {
-                return index.owner(uid).map(e -> new Name(e.kind().kind(), e.namespace(), e.name()));
-            }
-        };
+        return Owners.indexed(uid -> index.owner(uid).map(e -> new Owners.Name(e.kind().kind(), e.namespace(), e.name())));
     }
 }

@@ -1,6 +1,7 @@
 package dev.clbguard.policy.clb;
 
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Who a CLB's owner uuid tag names, as far as this replica knows: the live-object index where there is an API
@@ -20,6 +21,21 @@ public interface Owners {
             return Optional.empty();
         }
     };
+
+    /** An index that answers: {@code live} names the object with a uid, or nothing when no live object has it. */
+    static Owners indexed(Function<String, Optional<Name>> live) {
+        return new Owners() {
+            @Override
+            public boolean known() {
+                return true;
+            }
+
+            @Override
+            public Optional<Name> live(String uid) {
+                return live.apply(uid);
+            }
+        };
+    }
 
     /** Whether an index answers: then a uid it does not hold names no live object of this cluster. */
     boolean known();

@@ -120,18 +120,8 @@ class IngressExistingClbTest {
     @Test
     void withTheLiveObjectIndexADenialNamesTheOwnerOrSaysTheTagIsStale() {
         ClbInfo taken = clb(LB, Map.of("tke-clusterId", "cls-7k2m9q4p", "tke-lb-ingress-uuid", OTHER_UID));
-        Owners index = new Owners() {
-            @Override
-            public boolean known() {
-                return true;
-            }
-
-            @Override
-            public java.util.Optional<Name> live(String uid) {
-                return uid.equals(OTHER_UID) ? java.util.Optional.of(new Name("Ingress", "shop", "web"))
-                        : java.util.Optional.empty();
-            }
-        };
+        Owners index = Owners.indexed(uid -> uid.equals(OTHER_UID)
+                ? java.util.Optional.of(new Owners.Name("Ingress", "shop", "web")) : java.util.Optional.empty());
         Verdict named = deniedWith(eval(create(ingress(LB, Map.of())), found(taken).withOwners(index)), "E4020");
         assertEquals("ingress-existing-clb: Ingress shop/checkout cannot use lb-0g3v8r2m: it is tagged for Ingress"
                 + " shop/web (tke-lb-ingress-uuid=5b1c…) [E4020]; choose a CLB without that tag or enable"

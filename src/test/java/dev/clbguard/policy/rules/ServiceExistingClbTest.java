@@ -101,18 +101,9 @@ class ServiceExistingClbTest {
     @Test
     void withTheLiveObjectIndexADenialNamesTheOwnerServiceOrSaysTheTagIsStale() {
         ClbInfo taken = clb(LB, Map.of("tke-lb-serviceuuid", OTHER_UID));
-        dev.clbguard.policy.clb.Owners index = new dev.clbguard.policy.clb.Owners() {
-            @Override
-            public boolean known() {
-                return true;
-            }
-
-            @Override
-            public java.util.Optional<Name> live(String uid) {
-                return uid.equals(OTHER_UID) ? java.util.Optional.of(new Name("Service", "billing", "api"))
-                        : java.util.Optional.empty();
-            }
-        };
+        dev.clbguard.policy.clb.Owners index = dev.clbguard.policy.clb.Owners.indexed(uid -> uid.equals(OTHER_UID)
+                ? java.util.Optional.of(new dev.clbguard.policy.clb.Owners.Name("Service", "billing", "api"))
+                : java.util.Optional.empty());
         Verdict v = only(eval(create(service(LB, Map.of())), found(taken).withOwners(index)), Verdict.Effect.DENY);
         assertTrue(v.message().contains("it is tagged for Service billing/api (tke-lb-serviceuuid=5b1c…) [E4016]"),
                 v.message());
