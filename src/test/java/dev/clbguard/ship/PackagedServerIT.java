@@ -3,10 +3,8 @@ package dev.clbguard.ship;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -16,19 +14,19 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import dev.clbguard.tls.TestCertificates;
 
 /**
  * The packaged prod jar (target/quarkus-app, built by the package phase) started as the image's AOT training and
@@ -56,7 +54,7 @@ class PackagedServerIT {
     @Test
     void startsWithoutAClusterAnswersOverTlsOnlyAndStopsCleanly() throws Exception {
         assertTrue(Files.isRegularFile(APP), APP + " is missing: run the package phase first (./mvnw -B verify)");
-        assumeTrue(openssl(), "openssl is not installed: the packaged-server check is skipped");
+        X509Certificate cert = TestCertificates.write(dir, "localhost", 1);
         int https = freePort();
         int http = freePort();
         Path log = dir.resolve("server.log");
@@ -65,16 +63,14 @@ class PackagedServerIT {
                 "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.ssl-port=" + https, "-Dquarkus.http.port=" + http,
                 "-D%prod.quarkus.tls.key-store.pem.0.cert=" + dir.resolve("tls.crt"),
                 "-D%prod.quarkus.tls.key-store.pem.0.key=" + dir.resolve("tls.key"),
-                "-Dclbguard.cluster.id=cls-7k2m9q4p", "-Dclbguard.cluster.region=ap-guangzhou",
-                "-Dclbguard.cluster.vpc-id=vpc-4f8q2w1e", "-Dclbguard.cluster.elastic=true",
-                "-Dclbguard.cluster.owner-uin=100012345678", "-Dclbguard.policies.dir=" + Path.of("policies").toAbsolutePath(),
+                "-Dclbguard.policies.dir=" + Path.of("policies").toAbsolutePath(),
                 "-Dclbguard.warmup.rehearsals=200", "-jar", APP.toAbsolutePath().toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("TENCENTCLOUD_SECRET_ID", "packaged-server-it");
         pb.environment().put("TENCENTCLOUD_SECRET_KEY", "packaged-server-it");
         server = pb.start();
 
-        HttpClient client = HttpClient.newBuilder().sslContext(trusting(dir.resolve("tls.crt")))
+        HttpClient client = HttpClient.newBuilder().sslContext(trusting(cert))
                 .connectTimeout(Duration.ofSeconds(2)).build();
         String base = "https://localhost:" + https;
         HttpResponse<String> ready = null;
@@ -114,28 +110,9 @@ class PackagedServerIT {
         assertTrue(out.lines().noneMatch(l -> l.contains(" ERROR ") || l.contains("Exception")), "errors logged:\n" + out);
     }
 
-    private boolean openssl() throws InterruptedException {
-        try {
-            Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                    "-nodes", "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
-                    "-keyout", dir.resolve("tls.key").toString(), "-out", dir.resolve("tls.crt").toString())
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("openssl.log").toFile()).start();
-            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static SSLContext trusting(Path cert) throws Exception {
-        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-        trust.load(null, null);
-        try (InputStream in = Files.newInputStream(cert)) {
-            trust.setCertificateEntry("server", CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
+    private static SSLContext trusting(X509Certificate cert) throws Exception {
         SSLContext ssl = SSLContext.getInstance("TLS");
-        ssl.init(null, tmf.getTrustManagers(), null);
+        ssl.init(null, TestCertificates.trusting(cert), null);
         return ssl;
     }
 

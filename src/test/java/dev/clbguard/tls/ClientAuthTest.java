@@ -9,13 +9,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.logging.Handler;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 import org.jboss.logmanager.ExtHandler;
 import org.jboss.logmanager.LogContext;
@@ -66,19 +64,14 @@ class ClientAuthTest {
 
     /** Trusts the server's self-signed certificate; presents the client certificate when asked to. */
     private static HttpClient client(boolean withCertificate) throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
         X509Certificate server = (X509Certificate) TestCertificates.keyStore(ClientAuthProfile.SERVER).getCertificate("serving");
-        trust.setCertificateEntry("server", server);
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
         SSLContext ctx = SSLContext.getInstance("TLS");
         KeyManagerFactory kmf = null;
         if (withCertificate) {
             kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(TestCertificates.keyStore(ClientAuthProfile.CLIENT), "changeit".toCharArray());
         }
-        ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        ctx.init(kmf == null ? null : kmf.getKeyManagers(), TestCertificates.trusting(server), null);
         return HttpClient.newBuilder().sslContext(ctx).version(HttpClient.Version.HTTP_1_1).build();
     }
 }

@@ -13,6 +13,9 @@ import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+
 /**
  * Self-signed certificates for tests, made with the JDK's own keytool (always present where tests run) and
  * written as PEM files the way a Kubernetes TLS secret mounts them.
@@ -70,6 +73,16 @@ public final class TestCertificates {
         ks.load(null, null);
         ks.setKeyEntry("serving", pk, "changeit".toCharArray(), new java.security.cert.Certificate[] { cert });
         return ks;
+    }
+
+    /** Trust managers that trust this certificate alone: a TLS client of a test server, with nothing disabled. */
+    public static TrustManager[] trusting(X509Certificate cert) throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("server", cert);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        return tmf.getTrustManagers();
     }
 
     private static String pem(String type, byte[] der) {
