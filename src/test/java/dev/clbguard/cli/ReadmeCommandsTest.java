@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.clbguard.testing.Trees;
 
 /**
  * The validator commands of README.md and the GitLab job of docs/cli.md, run as written by a shell, against
@@ -67,8 +68,8 @@ class ReadmeCommandsTest {
     void gitlabJobOfTheCliDocs(@TempDir Path work) throws Exception {
         JsonNode job = yamlBlocks(Path.of("docs/cli.md")).stream().filter(n -> n.has("clbguard")).findFirst()
                 .orElseThrow(() -> new AssertionError("no GitLab job in docs/cli.md")).get("clbguard");
-        copy(Path.of("examples"), work.resolve("examples"));
-        copy(Path.of("policies"), work.resolve("policies"));
+        Trees.copy(Path.of("examples"), work.resolve("examples"));
+        Trees.copy(Path.of("policies"), work.resolve("policies"));
         Map<String, String> variables = YAML.convertValue(job.get("variables"), new TypeReference<Map<String, String>>() {
         });
         for (JsonNode line : job.get("script")) {
@@ -166,18 +167,5 @@ class ReadmeCommandsTest {
     private static boolean onPath(String tool) {
         return Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
                 .anyMatch(d -> Files.isExecutable(Path.of(d, tool)));
-    }
-
-    private static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path p : walk.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
     }
 }

@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.TemplateCommand;
 
+import dev.clbguard.testing.Trees;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
 /**
@@ -42,7 +43,7 @@ final class Chart {
     /** A copy of the chart as it is rendered here, in {@code target}. */
     static synchronized Path copy(Path target) {
         try {
-            copyTree(DIR, target);
+            Trees.copy(DIR, target);
             Path chartYaml = target.resolve("Chart.yaml");
             String text = Files.readString(chartYaml);
             Files.writeString(chartYaml, text.replaceAll("(?m)^kubeVersion:.*$", ""));
@@ -95,19 +96,6 @@ final class Chart {
         Map<String, Object> all = new java.util.TreeMap<>(CLUSTER);
         all.putAll(more);
         return all;
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> s = Files.walk(from, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
-            for (Path p : s.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
     }
 
     private static void delete(Path dir) {

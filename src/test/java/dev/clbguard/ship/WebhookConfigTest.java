@@ -51,6 +51,7 @@ import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import dev.clbguard.testing.Trees;
 
 /**
  * The install manifests say what docs/install.md and docs/admission.md promise: side-effect free webhooks
@@ -200,8 +201,8 @@ class WebhookConfigTest {
         Assumptions.assumeTrue(Manifests.run(Path.of("."), "sh", "-c", "command -v openssl || true").contains("openssl"),
                 "openssl is not on PATH: skipping the self-managed certificate script");
         // A copy, so the test never touches a developer's own certs/.
-        copy(Manifests.ROOT, tmp.resolve("webhook-config"));
-        copy(Path.of("policies"), tmp.resolve("policies"));
+        Trees.copy(Manifests.ROOT, tmp.resolve("webhook-config"));
+        Trees.copy(Path.of("policies"), tmp.resolve("policies"));
         Path overlay = tmp.resolve("webhook-config/overlays/self-managed");
         if (Files.isDirectory(overlay.resolve("certs"))) {
             try (Stream<Path> old = Files.walk(overlay.resolve("certs"))) {
@@ -222,19 +223,6 @@ class WebhookConfigTest {
         for (String bundle : List.of(m.getWebhooks().get(0).getClientConfig().getCaBundle(),
                 v.getWebhooks().get(0).getClientConfig().getCaBundle())) {
             assertEquals(ca, new String(Base64.getMimeDecoder().decode(bundle)), "caBundle is the script's CA");
-        }
-    }
-
-    private static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> s = Files.walk(from)) {
-            for (Path p : s.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
         }
     }
 }
