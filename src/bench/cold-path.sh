@@ -117,8 +117,6 @@ start_server() {
   "$java" $JAVA_OPTS "${extra[@]}" "@$ROOT/src/main/docker/no-cluster.args" -Dclbguard.cloud.mode=tencent \
     -Dquarkus.http.ssl-port="$port" -Dquarkus.http.host=127.0.0.1 \
     "-D%prod.quarkus.tls.key-store.pem.0.cert=$WORK/tls.crt" "-D%prod.quarkus.tls.key-store.pem.0.key=$WORK/tls.key" \
-    -Dclbguard.cluster.id=cls-7k2m9q4p -Dclbguard.cluster.region=ap-guangzhou -Dclbguard.cluster.vpc-id=vpc-4f8q2w1e \
-    -Dclbguard.cluster.elastic=true -Dclbguard.cluster.owner-uin=100012345678 \
     -Dclbguard.policies.dir="$ROOT/policies" \
     -jar "$jar" >"$log" 2>&1 &
   SERVER_PID=$!

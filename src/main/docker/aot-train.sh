@@ -54,8 +54,6 @@ cd "$APP"
 TENCENTCLOUD_SECRET_ID=training TENCENTCLOUD_SECRET_KEY=training "$JAVA" ${JAVA_OPTS:--XX:+UseSerialGC} \
   -XX:AOTCacheOutput="$APP/app.aot" "@$ARGS" -Dclbguard.cloud.mode=tencent \
   -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.ssl-port="$PORT" "${TLS[@]}" \
-  -Dclbguard.cluster.id=cls-7k2m9q4p -Dclbguard.cluster.region=ap-guangzhou -Dclbguard.cluster.vpc-id=vpc-4f8q2w1e \
-  -Dclbguard.cluster.elastic=true -Dclbguard.cluster.owner-uin=100012345678 \
   -Dclbguard.policies.dir="$POLICIES" \
   -jar "$APP/quarkus-run.jar" >"$WORK/server.log" 2>&1 &
 PID=$!
