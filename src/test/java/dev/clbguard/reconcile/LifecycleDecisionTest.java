@@ -255,4 +255,11 @@ class LifecycleDecisionTest {
         var back = ingress(MINE, Map.of(Subject.RELEASES, "2"), true, false);
         assertEquals(UID + "-2", ((Action.Create) decide(back, null)).spec().clientToken());
     }
+
+    @Test
+    void aServiceReleasingAnExistingClbItNeverClaimedLeavesItsListenersAlone() {
+        var svc = service("LoadBalancer", Map.of(TkeAnnotations.SERVICE_EXISTED_LBID, "lb-0g3v8r2m"), true, true);
+        var unclaimed = clb("lb-0g3v8r2m", Map.of("team", "shop"), new ClbListener("lbl-1", "theirs", "TCP", 443));
+        assertInstanceOf(Action.Finish.class, decide(svc, unclaimed));
+    }
 }
