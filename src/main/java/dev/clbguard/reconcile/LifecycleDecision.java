@@ -240,8 +240,8 @@ public final class LifecycleDecision {
     /**
      * The listeners created for the object on a CLB it keeps. A Service's are those on its own ports (sharing
      * forbids colliding ports, so they cannot be another Service's), once it claimed the CLB: before its uuid tag
-     * is there (and without sharing) a listener on its port is someone else's. An Ingress's are the HTTP/HTTPS listeners,
-     * and only when the CLB is its alone: an existing CLB must have had no listeners when it was claimed.
+     * is there (and without sharing) a listener on its port is someone else's. An Ingress's are the HTTP/HTTPS
+     * listeners, and only when the CLB is its alone: an existing CLB must have had no listeners when it was claimed.
      */
     static List<String> ownListeners(Subject s, ClbInfo clb, boolean ours) {
         List<String> out = new ArrayList<>();
