@@ -29,6 +29,14 @@ public sealed interface Action {
     record Record(String lbId, List<String> vips) implements Action {
     }
 
+    /**
+     * Before the first cloud call of a release of an object that stays (or of a CLB it holds but no longer asks
+     * for): record the CLB's id and {@link Subject#RELEASING} on the object, so the release is finished even if
+     * the object is handed back to clbguard first.
+     */
+    record BeginRelease(String lbId) implements Action {
+    }
+
     /** DeleteLoadBalancer of a CLB created for the object. */
     record DeleteClb(String lbId) implements Action {
     }
@@ -41,7 +49,10 @@ public sealed interface Action {
     record Untag(String lbId, Set<String> keys) implements Action {
     }
 
-    /** Released: remove the finalizer (and, when the object stays, the CLB id annotation and status). */
+    /**
+     * Released: remove the finalizer unless the object is clbguard's again (and, when the object stays, the CLB id
+     * annotation, {@link Subject#RELEASING} and the status).
+     */
     record Finish(String note) implements Action {
     }
 

@@ -45,16 +45,35 @@ public final class LifecycleDecision {
         if (!s.releasing() && (!s.managed() || s.deleting())) {
             return new Target.None();
         }
+        if (s.releasing()) {
+            // What the object holds: the CLB it recorded, else the one it names (claimed, maybe not yet recorded),
+            // else whatever was created for it.
+            if (s.recordedId() != null) {
+                return new Target.ById(s.recordedId());
+            }
+            if (s.existingId() != null) {
+                return new Target.ById(s.existingId());
+            }
+            return new Target.ByTags(Map.of(TkeTags.CLUSTER_ID, profile.clusterId(), s.uuidTag(), s.uid()));
+        }
         if (s.existingId() != null) {
             return new Target.ById(s.existingId());
         }
         if (s.recordedId() != null) {
             return new Target.ById(s.recordedId());
         }
-        if (s.releasing()) {
-            return new Target.ByTags(Map.of(TkeTags.CLUSTER_ID, profile.clusterId(), s.uuidTag(), s.uid()));
-        }
         return new Target.None();
+    }
+
+    /**
+     * The tags to list CLBs by when a pass must also look for one created for the object (empty when not): it names
+     * an existing CLB but records none, so a CLB may have been created for it before it named one, with a crash
+     * before that CLB's id was recorded.
+     */
+    public static Map<String, String> unrecordedCreations(Subject s, ClusterProfile profile) {
+        boolean claiming = !s.tkeOwned() && s.managed() && s.hasFinalizer() && !s.releasing() && s.existingId() != null
+                && s.recordedId() == null;
+        return claiming ? Map.of(TkeTags.CLUSTER_ID, profile.clusterId(), s.uuidTag(), s.uid()) : Map.of();
     }
 
     /**
@@ -62,6 +81,13 @@ public final class LifecycleDecision {
      *            {@link Target.None})
      */
     public static Action decide(Subject s, ClbInfo clb, ClusterProfile profile) {
+        return decide(s, clb, List.of(), profile);
+    }
+
+    /**
+     * @param tagged the CLBs tagged for the object, when {@link #unrecordedCreations} asked for them (else empty)
+     */
+    public static Action decide(Subject s, ClbInfo clb, List<ClbInfo> tagged, ClusterProfile profile) {
         if (s.disowning()) {
             return new Action.Disown();
         }
@@ -77,7 +103,16 @@ public final class LifecycleDecision {
         if (!s.hasFinalizer()) {
             return new Action.AddFinalizer();
         }
+        for (ClbInfo c : tagged) {
+            if (!c.id().equals(s.existingId()) && createdFor(s, c)) {
+                return new Action.BeginRelease(c.id()); // created for it before it named an existing CLB
+            }
+        }
         if (s.existingId() != null) {
+            if (s.recordedId() != null && !s.recordedId().equals(s.existingId())) {
+                // It holds the CLB it had before it named this one (both changed while no reconciler looked).
+                return new Action.BeginRelease(s.recordedId());
+            }
             return claim(s, clb, profile);
         }
         if (s.recordedId() == null) {
@@ -91,7 +126,21 @@ public final class LifecycleDecision {
             return new Action.Refuse(null, "its recorded CLB " + s.recordedId() + " is not tagged "
                     + s.uuidTag() + "=" + s.uid(), "check who changed the CLB's tags");
         }
+        if (!createdFor(s, clb) || !asked(s, clb)) {
+            // A CLB it held before it stopped naming one, or public/internal/subnet changed: not the one asked for.
+            return new Action.BeginRelease(clb.id());
+        }
         return record(s, clb);
+    }
+
+    private static boolean createdFor(Subject s, ClbInfo clb) {
+        return TkeTags.CREATED_BY_YES.equals(clb.tag(TkeTags.CREATED_BY)) && s.uid().equals(clb.tag(s.uuidTag()));
+    }
+
+    /** The created CLB is of the kind the object asks for now: OPEN, or INTERNAL in its subnet. */
+    private static boolean asked(Subject s, ClbInfo clb) {
+        return s.subnetId() == null ? !"INTERNAL".equals(clb.type())
+                : "INTERNAL".equals(clb.type()) && s.subnetId().equals(clb.subnetId());
     }
 
     private static Action claim(Subject s, ClbInfo clb, ClusterProfile profile) {
@@ -147,22 +196,29 @@ public final class LifecycleDecision {
         }
         boolean ours = s.uid().equals(clb.tag(s.uuidTag()));
         boolean created = TkeTags.CREATED_BY_YES.equals(clb.tag(TkeTags.CREATED_BY));
-        if (s.existingId() == null && !ours) {
+        boolean named = clb.id().equals(s.existingId());
+        if (!named && !ours) {
             // A recorded CLB that is not tagged for this object was never ours to delete.
             return new Action.Finish("CLB " + clb.id() + " is not tagged for this object; left untouched");
         }
         String cluster = clb.tag(TkeTags.CLUSTER_ID);
         String owner = clb.tag(s.uuidTag());
-        if (s.existingId() != null && ((cluster != null && !cluster.equals(profile.clusterId()))
+        if (named && ((cluster != null && !cluster.equals(profile.clusterId()))
                 || (owner != null && !ours && !s.sharing()))) {
             // The claim never happened (refused): the CLB belongs to someone else.
             return new Action.Finish("CLB " + clb.id() + " belongs to another owner; left untouched");
         }
-        boolean keep = s.existingId() != null || !created || s.retain()
+        boolean keep = named || !created || s.retain()
                 || TkeTags.LIFECYCLE_OWNER_USER.equals(clb.tag(TkeTags.LIFECYCLE_OWNER));
-        if (!keep) {
-            return new Action.DeleteClb(clb.id());
+        Action step = keep ? keepStep(s, clb, ours, profile) : new Action.DeleteClb(clb.id());
+        if (step != null && !s.deleting() && !s.releaseBegun()) {
+            return new Action.BeginRelease(clb.id()); // the object stays: say so before the first cloud call
         }
+        return step != null ? step : new Action.Finish("released CLB " + clb.id());
+    }
+
+    /** The next step of releasing a CLB the object keeps (its listeners, then its tags), or null when done. */
+    private static Action keepStep(Subject s, ClbInfo clb, boolean ours, ClusterProfile profile) {
         List<String> listeners = ownListeners(s, clb, ours);
         if (!listeners.isEmpty()) {
             return new Action.DeleteListeners(clb.id(), listeners);
@@ -178,22 +234,20 @@ public final class LifecycleDecision {
                 && !s.sharing()) {
             untag.add(TkeTags.CLUSTER_ID);
         }
-        if (!untag.isEmpty()) {
-            return new Action.Untag(clb.id(), untag);
-        }
-        return new Action.Finish("released CLB " + clb.id());
+        return untag.isEmpty() ? null : new Action.Untag(clb.id(), untag);
     }
 
     /**
      * The listeners created for the object on a CLB it keeps. A Service's are those on its own ports (sharing
-     * forbids colliding ports, so they cannot be another Service's). An Ingress's are the HTTP/HTTPS listeners,
-     * and only when the CLB is its alone: an existing CLB must have had no listeners when it was claimed.
+     * forbids colliding ports, so they cannot be another Service's), once it claimed the CLB: before its uuid tag
+     * is there (and without sharing) a listener on its port is someone else's. An Ingress's are the HTTP/HTTPS
+     * listeners, and only when the CLB is its alone: an existing CLB must have had no listeners when it was claimed.
      */
     static List<String> ownListeners(Subject s, ClbInfo clb, boolean ours) {
         List<String> out = new ArrayList<>();
         for (ClbListener l : clb.listeners()) {
             boolean own = s.key().kind() == ResourceKind.SERVICE
-                    ? s.ports().contains(l.protocol().toUpperCase() + ":" + l.port())
+                    ? (ours || s.sharing()) && s.ports().contains(l.protocol().toUpperCase() + ":" + l.port())
                     : ours && !s.sharing() && ("HTTP".equalsIgnoreCase(l.protocol()) || "HTTPS".equalsIgnoreCase(l.protocol()));
             if (own) {
                 out.add(l.id());

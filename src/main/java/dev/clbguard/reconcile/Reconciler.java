@@ -96,7 +96,9 @@ public final class Reconciler {
                 // A finished CLB deletion is as good as a describe answering "not found": save the call.
                 boolean gone = p != null && "deletion".equals(p.what()) && s.releasing();
                 ClbInfo clb = gone ? null : lookup(s);
-                Action action = LifecycleDecision.decide(s, clb, profile);
+                Map<String, String> creations = LifecycleDecision.unrecordedCreations(s, profile);
+                List<ClbInfo> tagged = creations.isEmpty() ? List.of() : taggedFor(s, creations);
+                Action action = LifecycleDecision.decide(s, clb, tagged, profile);
                 if (action instanceof Action.Nothing n) {
                     return new Result.Done();
                 } else if (action instanceof Action.AddFinalizer f) {
@@ -125,6 +127,11 @@ public final class Reconciler {
                     events.normal(obj, "ClbReady", "CLB " + r.lbId() + " serves this " + key.kind().kind()
                             + " at " + String.join(", ", r.vips()));
                     return new Result.Done();
+                } else if (action instanceof Action.BeginRelease b) {
+                    obj = update(obj, o -> {
+                        o.getMetadata().getAnnotations().put(Subject.RELEASING, b.lbId());
+                        o.getMetadata().getAnnotations().put(idAnnotation(key), b.lbId());
+                    });
                 } else if (action instanceof Action.DeleteClb d) {
                     var requestId = cloud.delete(d.lbId());
                     events.normal(obj, "DeletingClb", "deleting CLB " + d.lbId() + ", created for this "
@@ -149,7 +156,9 @@ public final class Reconciler {
                     if (obj != null) {
                         events.normal(obj, "Released", f.note());
                     }
-                    return new Result.Done();
+                    if (obj == null || !s.managed()) {
+                        return new Result.Done();
+                    } // else clbguard's again: on to the CLB it asks for now
                 } else if (action instanceof Action.Disown d) {
                     // The last finalizer of a deleting object: the update may be the object's end, so the Event
                     // is recorded on the object as read.
@@ -188,10 +197,13 @@ public final class Reconciler {
             return cloud.describe(b.lbId()).orElse(null);
         }
         if (target instanceof LifecycleDecision.Target.ByTags t) {
-            return cloud.findByTags(t.tags()).stream()
-                    .filter(c -> s.uid().equals(c.tag(s.uuidTag()))).findFirst().orElse(null);
+            return taggedFor(s, t.tags()).stream().findFirst().orElse(null);
         }
         return null;
+    }
+
+    private List<ClbInfo> taggedFor(Subject s, Map<String, String> tags) {
+        return cloud.findByTags(tags).stream().filter(c -> s.uid().equals(c.tag(s.uuidTag()))).toList();
     }
 
     private HasMetadata read(ObjectKey key) {
@@ -236,15 +248,21 @@ public final class Reconciler {
         return client.resource(copy).updateStatus();
     }
 
-    /** Removes the finalizer; an object that stays also loses the CLB id and the address it no longer has. */
+    /**
+     * Removes the finalizer (kept when the object is clbguard's again); an object that stays also loses the CLB id,
+     * the release mark and the address it no longer has, and counts the release for its next ClientToken.
+     */
     private HasMetadata finish(HasMetadata obj, Subject s) {
         if (!s.deleting() && !s.statusVips().isEmpty()) {
             obj = writeStatus(obj, List.of());
         }
         HasMetadata updated = update(obj, o -> {
-            o.getMetadata().getFinalizers().remove(Subject.FINALIZER);
+            if (s.deleting() || !s.managed()) {
+                o.getMetadata().getFinalizers().remove(Subject.FINALIZER);
+            }
             if (!s.deleting()) {
                 o.getMetadata().getAnnotations().remove(idAnnotation(s.key()));
+                o.getMetadata().getAnnotations().remove(Subject.RELEASING);
                 o.getMetadata().getAnnotations().put(Subject.RELEASES, Integer.toString(s.releases() + 1));
             }
         });

@@ -24,10 +24,11 @@ import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
  * @param existingId the CLB named by the user (tke-existed-lbid / existLbId), or null
  * @param recordedId the CLB id this reconciler (or TKE) wrote on the object, or null
  * @param ports      for a Service, its "PROTOCOL:port" pairs (the listeners TKE creates for it)
+ * @param releaseBegun a release of the object's CLB has begun while the object stays (see {@link #RELEASING})
  */
 public record Subject(ObjectKey key, String uid, boolean managed, boolean tkeOwned, boolean deleting, boolean hasFinalizer,
         String existingId, String recordedId, String subnetId, boolean retain, boolean sharing, List<String> ports,
-        List<String> statusVips, int releases) {
+        List<String> statusVips, int releases, boolean releaseBegun) {
 
     /** Owned by the reconciler, added before any cloud action so a deletion always waits for the release. */
     public static final String FINALIZER = "clbguard.dev/clb-lifecycle";
@@ -37,6 +38,13 @@ public record Subject(ObjectKey key, String uid, boolean managed, boolean tkeOwn
      * so the CLB created when it comes back is a new one, not the first one's token replayed.
      */
     public static final String RELEASES = "clbguard.dev/clb-releases";
+
+    /**
+     * Written (with the CLB id it releases) before the first cloud call of a release of an object that stays, and
+     * removed with the release's end: an object handed back to clbguard before its release finished (a crash in
+     * between) finishes that release first, instead of taking a half-deleted or untagged CLB for its own.
+     */
+    public static final String RELEASING = "clbguard.dev/clb-releasing";
 
     public static Subject of(HasMetadata obj) {
         var m = obj.getMetadata();
@@ -63,7 +71,7 @@ public record Subject(ObjectKey key, String uid, boolean managed, boolean tkeOwn
                     blankToNull(Meta.annotation(obj, TkeAnnotations.SERVICE_LOADBALANCE_ID)),
                     blankToNull(Meta.annotation(obj, TkeAnnotations.SERVICE_INTERNAL_SUBNET)), false,
                     "true".equals(Meta.annotation(obj, TkeAnnotations.SERVICE_SHARE_EXISTED_LB)), ports, vips,
-                    releases(obj));
+                    releases(obj), Meta.annotation(obj, RELEASING) != null);
         }
         if (obj instanceof Ingress ing) {
             List<String> vips = new ArrayList<>();
@@ -78,7 +86,7 @@ public record Subject(ObjectKey key, String uid, boolean managed, boolean tkeOwn
                     blankToNull(Meta.annotation(obj, TkeAnnotations.INGRESS_SUBNET_ID)),
                     "true".equals(Meta.annotation(obj, TkeAnnotations.INGRESS_LOADBALANCE_RETAIN)),
                     "true".equals(Meta.annotation(obj, TkeAnnotations.INGRESS_ENABLE_GROUP)), List.of(), vips,
-                    releases(obj));
+                    releases(obj), Meta.annotation(obj, RELEASING) != null);
         }
         throw new IllegalArgumentException("not a Service or Ingress: " + obj.getKind());
     }
@@ -89,7 +97,7 @@ public record Subject(ObjectKey key, String uid, boolean managed, boolean tkeOwn
      */
     public Subject inputs() {
         return new Subject(key, uid, managed, tkeOwned, deleting, false, existingId, null, subnetId, retain, sharing, ports,
-                List.of(), releases);
+                List.of(), releases, false);
     }
 
     /** The uuid tag key for this kind: tke-lb-serviceuuid or tke-lb-ingress-uuid. */
@@ -98,11 +106,12 @@ public record Subject(ObjectKey key, String uid, boolean managed, boolean tkeOwn
     }
 
     /**
-     * Holding CLB resources that must be released: finalizer set and either deleted or handed to no CLB
-     * controller (class changed away, no longer a LoadBalancer). An object now TKE's is disowned instead.
+     * Holding CLB resources that must be released: finalizer set and either deleted, handed to no CLB controller
+     * (class changed away, no longer a LoadBalancer), or with a release begun and not finished. An object now
+     * TKE's is disowned instead.
      */
     public boolean releasing() {
-        return hasFinalizer && !tkeOwned && (deleting || !managed);
+        return hasFinalizer && !tkeOwned && (deleting || !managed || releaseBegun);
     }
 
     /** Carries our finalizer but belongs to TKE's controllers (an upgrade, or a class handed back to TKE). */

@@ -215,13 +215,13 @@ public class FakeCloud implements ClbCloud {
         enter("untag");
         synchronized (this) {
             ClbInfo c = clbs.get(lbId);
-            if (c == null) {
-                return;
+            if (c != null) {
+                Map<String, String> t = new HashMap<>(c.tags());
+                t.keySet().removeAll(keys);
+                clbs.put(lbId, new ClbInfo(c.id(), c.name(), c.type(), c.forward(), c.vpcId(), c.subnetId(), c.vips(), t,
+                        c.listeners()));
             }
-            Map<String, String> t = new HashMap<>(c.tags());
-            t.keySet().removeAll(keys);
-            clbs.put(lbId, new ClbInfo(c.id(), c.name(), c.type(), c.forward(), c.vpcId(), c.subnetId(), c.vips(), t,
-                    c.listeners()));
         }
+        leave("untag");
     }
 }

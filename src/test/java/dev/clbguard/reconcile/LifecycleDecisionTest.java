@@ -2,6 +2,7 @@ package dev.clbguard.reconcile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -232,12 +233,18 @@ class LifecycleDecisionTest {
         assertInstanceOf(Action.Finish.class, decide(svc, other));
     }
 
+    static final String LB = "lb-00000001";
+    static final String EXISTING = "lb-0g3v8r2m";
+    static final ClbInfo CREATED = clb(LB, Map.of(TkeTags.CREATED_BY, "yes", TkeTags.CLUSTER_ID, "cls-7k2m9q4p",
+            TkeTags.INGRESS_UUID, UID));
+
     @Test
     void classChangedAwayReleasesAndChangedBackCreates() {
-        var away = ingress("nginx", Map.of(TkeAnnotations.INGRESS_LOADBALANCE_ID, "lb-00000001"), true, false);
-        var mine = clb("lb-00000001", Map.of(TkeTags.CREATED_BY, "yes", TkeTags.CLUSTER_ID, "cls-7k2m9q4p",
-                TkeTags.INGRESS_UUID, UID));
-        assertEquals(new Action.DeleteClb("lb-00000001"), decide(away, mine));
+        var away = ingress("nginx", Map.of(TkeAnnotations.INGRESS_LOADBALANCE_ID, LB), true, false);
+        assertEquals(new Action.BeginRelease(LB), decide(away, CREATED), "the object stays: marked before the delete");
+        var marked = ingress("nginx", Map.of(TkeAnnotations.INGRESS_LOADBALANCE_ID, LB, Subject.RELEASING, LB), true, false);
+        assertEquals(new Action.DeleteClb(LB), decide(marked, CREATED));
+        assertInstanceOf(Action.Finish.class, decide(away, null), "nothing to release: no mark");
         var svcAway = service("ClusterIP", Map.of(TkeAnnotations.SERVICE_LOADBALANCE_ID, "lb-00000001"), true, false);
         assertInstanceOf(Action.Finish.class, decide(svcAway, null));
         assertInstanceOf(Action.AddFinalizer.class, decide(ingress(MINE, Map.of(), false, false), null));
@@ -254,5 +261,65 @@ class LifecycleDecisionTest {
     void aClbCreatedAfterAReleaseUsesANewClientToken() {
         var back = ingress(MINE, Map.of(Subject.RELEASES, "2"), true, false);
         assertEquals(UID + "-2", ((Action.Create) decide(back, null)).spec().clientToken());
+    }
+
+    @Test
+    void aReleaseKilledBeforeItsEndIsFinishedWhenTheObjectIsHandedBack() {
+        // A retained CLB, untagged; the process died before the finalizer update; the class came back.
+        var back = ingress(MINE, Map.of(TkeAnnotations.INGRESS_LOADBALANCE_ID, LB, Subject.RELEASING, LB,
+                TkeAnnotations.INGRESS_LOADBALANCE_RETAIN, "true"), true, false);
+        assertTrue(Subject.of(back).releasing());
+        assertEquals(new LifecycleDecision.Target.ById(LB), LifecycleDecision.target(Subject.of(back), PROFILE));
+        assertInstanceOf(Action.Finish.class, decide(back, clb(LB, Map.of(TkeTags.CREATED_BY, "yes"))),
+                "not refused as 'not tagged for this object'");
+        // A deleted one: the delete is repeated while the CLB is there, and the release ends once it is gone.
+        var deleted = ingress(MINE, Map.of(TkeAnnotations.INGRESS_LOADBALANCE_ID, LB, Subject.RELEASING, LB), true, false);
+        assertEquals(new Action.DeleteClb(LB), decide(deleted, CREATED));
+        assertInstanceOf(Action.Finish.class, decide(deleted, null), "not refused as 'no longer exists'");
+        assertEquals(Subject.of(deleted).inputs(), Subject.of(ingress(MINE, Map.of(), true, false)).inputs(),
+                "the mark is the reconciler's own write, not a change that needs a new pass");
+    }
+
+    @Test
+    void aClbHeldFromBeforeItsObjectWasReboundIsReleasedFirst() {
+        // An existing CLB named while the object was away, the created one still recorded: released, then claimed.
+        var named = ingress(MINE, Map.of(TkeAnnotations.INGRESS_LOADBALANCE_ID, LB, TkeAnnotations.INGRESS_EXIST_LBID,
+                EXISTING), true, false);
+        assertEquals(new Action.BeginRelease(LB), decide(named, clb(EXISTING, Map.of())));
+        var marked = ingress(MINE, Map.of(TkeAnnotations.INGRESS_LOADBALANCE_ID, LB, Subject.RELEASING, LB,
+                TkeAnnotations.INGRESS_EXIST_LBID, EXISTING), true, false);
+        assertEquals(new LifecycleDecision.Target.ById(LB), LifecycleDecision.target(Subject.of(marked), PROFILE));
+        assertEquals(new Action.DeleteClb(LB), decide(marked, CREATED), "the created CLB goes, though one is named");
+        // The existing CLB unnamed: the claimed one is released, then a CLB is created.
+        var claimed = clb(EXISTING, Map.of(TkeTags.CLUSTER_ID, "cls-7k2m9q4p", TkeTags.INGRESS_UUID, UID));
+        var unnamed = ingress(MINE, Map.of(TkeAnnotations.INGRESS_LOADBALANCE_ID, EXISTING), true, false);
+        assertEquals(new Action.BeginRelease(EXISTING), decide(unnamed, claimed));
+        // Public to internal.
+        var internal = service("LoadBalancer", Map.of(TkeAnnotations.SERVICE_LOADBALANCE_ID, LB,
+                TkeAnnotations.SERVICE_INTERNAL_SUBNET, "subnet-3c9d2k1m"), true, false);
+        assertEquals(new Action.BeginRelease(LB), decide(internal, clb(LB, Map.of(TkeTags.CREATED_BY, "yes",
+                TkeTags.CLUSTER_ID, "cls-7k2m9q4p", TkeTags.SERVICE_UUID, UID))));
+    }
+
+    @Test
+    void aCreationNeverRecordedIsReleasedBeforeAnExistingClbIsClaimed() {
+        var claiming = Subject.of(ingress(MINE, Map.of(TkeAnnotations.INGRESS_EXIST_LBID, EXISTING), true, false));
+        assertEquals(Map.of(TkeTags.CLUSTER_ID, "cls-7k2m9q4p", TkeTags.INGRESS_UUID, UID),
+                LifecycleDecision.unrecordedCreations(claiming, PROFILE));
+        assertEquals(new Action.BeginRelease(LB),
+                LifecycleDecision.decide(claiming, clb(EXISTING, Map.of()), List.of(CREATED), PROFILE));
+        var claimed = clb(EXISTING, Map.of(TkeTags.CLUSTER_ID, "cls-7k2m9q4p", TkeTags.INGRESS_UUID, UID));
+        assertEquals(new Action.Record(EXISTING, List.of("203.0.113.10")),
+                LifecycleDecision.decide(claiming, claimed, List.of(claimed), PROFILE), "its own claim is no creation");
+        assertEquals(Map.of(), LifecycleDecision.unrecordedCreations(Subject.of(ingress(MINE, Map.of(
+                TkeAnnotations.INGRESS_EXIST_LBID, EXISTING, TkeAnnotations.INGRESS_LOADBALANCE_ID, EXISTING), true, false)),
+                PROFILE), "once recorded, no listing");
+    }
+
+    @Test
+    void aServiceReleasingAnExistingClbItNeverClaimedLeavesItsListenersAlone() {
+        var svc = service("LoadBalancer", Map.of(TkeAnnotations.SERVICE_EXISTED_LBID, EXISTING), true, true);
+        var unclaimed = clb(EXISTING, Map.of("team", "shop"), new ClbListener("lbl-1", "theirs", "TCP", 443));
+        assertInstanceOf(Action.Finish.class, decide(svc, unclaimed));
     }
 }

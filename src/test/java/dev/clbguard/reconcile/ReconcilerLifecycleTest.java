@@ -229,6 +229,79 @@ class ReconcilerLifecycleTest {
         assertTrue(clbsTaggedFor(ing, TkeTags.INGRESS_UUID).isEmpty());
     }
 
+    /** Class changed away, killed right after the release's cloud call, class handed back while it was down. */
+    void killedMidReleaseThenHandedBack(String name, Map<String, String> annotations, String crashAfter, String leftTags)
+            throws Exception {
+        Ingress ing = ingress(name, annotations);
+        await("created", () -> vip(getIngress(name)) != null);
+        String first = getIngress(name).getMetadata().getAnnotations().get(TkeAnnotations.INGRESS_LOADBALANCE_ID);
+        cloud.crashAfter(crashAfter);
+        client.network().v1().ingresses().inNamespace("shop").withName(name).edit(i -> {
+            i.getMetadata().getAnnotations().put(TkeAnnotations.INGRESS_CLASS, "nginx");
+            return i;
+        });
+        assertTrue(cloud.awaitCrash(20));
+        runtime.stop();
+        client.network().v1().ingresses().inNamespace("shop").withName(name).edit(i -> {
+            i.getMetadata().getAnnotations().put(TkeAnnotations.INGRESS_CLASS, Ownership.INGRESS_CLASS);
+            return i;
+        });
+        runtime.start();
+        await("a new CLB", () -> vip(getIngress(name)) != null && !first.equals(
+                getIngress(name).getMetadata().getAnnotations().get(TkeAnnotations.INGRESS_LOADBALANCE_ID)));
+        List<ClbInfo> tagged = clbsTaggedFor(ing, TkeTags.INGRESS_UUID);
+        assertEquals(1, tagged.size());
+        assertEquals(tagged.get(0).id(), getIngress(name).getMetadata().getAnnotations().get(TkeAnnotations.INGRESS_LOADBALANCE_ID));
+        assertNull(getIngress(name).getMetadata().getAnnotations().get(Subject.RELEASING));
+        assertEquals(leftTags, cloud.all().containsKey(first) ? cloud.all().get(first).tags().toString() : "deleted");
+        client.network().v1().ingresses().inNamespace("shop").withName(name).delete();
+        await("gone", () -> getIngress(name) == null);
+    }
+
+    @Test
+    void aRetainedClbUntaggedThenKilledAndHandedBackIsNotRefused() throws Exception {
+        killedMidReleaseThenHandedBack("retained", Map.of(TkeAnnotations.INGRESS_LOADBALANCE_RETAIN, "true"), "untag",
+                "{" + TkeTags.CREATED_BY + "=yes}");
+    }
+
+    @Test
+    void aClbDeletedThenKilledAndHandedBackIsReplaced() throws Exception {
+        killedMidReleaseThenHandedBack("replaced", Map.of(), "delete", "deleted");
+    }
+
+    @Test
+    void aServicePointedAtAnExistingClbWhileNoReconcilerRanReleasesTheOneItHad() {
+        cloud.seed(new ClbInfo("lb-7n4k2p9x", "shop-existing", "OPEN", 1, "vpc-4f8q2w1e", null, List.of("203.0.113.20"),
+                Map.of(), List.of()));
+        Service svc = client.services().inNamespace("shop").resource(new ServiceBuilder().withNewMetadata()
+                .withName("rebound").withNamespace("shop").endMetadata().withNewSpec().withType("LoadBalancer")
+                .withLoadBalancerClass(Ownership.LOAD_BALANCER_CLASS).addNewPort().withPort(80).withProtocol("TCP").endPort()
+                .endSpec().build()).create();
+        await("created", () -> getService("rebound").getStatus() != null
+                && getService("rebound").getStatus().getLoadBalancer().getIngress() != null);
+        String created = getService("rebound").getMetadata().getAnnotations().get(TkeAnnotations.SERVICE_LOADBALANCE_ID);
+        runtime.stop();
+        // What clb-transitions allows: off LoadBalancer, name the existing CLB, back.
+        client.services().inNamespace("shop").withName("rebound").edit(s -> {
+            s.getSpec().setType("ClusterIP");
+            s.getSpec().setLoadBalancerClass(null);
+            return s;
+        });
+        client.services().inNamespace("shop").withName("rebound").edit(s -> {
+            s.getMetadata().getAnnotations().put(TkeAnnotations.SERVICE_EXISTED_LBID, "lb-7n4k2p9x");
+            s.getSpec().setType("LoadBalancer");
+            s.getSpec().setLoadBalancerClass(Ownership.LOAD_BALANCER_CLASS);
+            return s;
+        });
+        runtime.start();
+        await("claimed", () -> "lb-7n4k2p9x".equals(getService("rebound").getMetadata().getAnnotations()
+                .get(TkeAnnotations.SERVICE_LOADBALANCE_ID)) && svc.getMetadata().getUid().equals(
+                        cloud.all().get("lb-7n4k2p9x").tag(TkeTags.SERVICE_UUID)));
+        await("the created CLB deleted", () -> !cloud.all().containsKey(created));
+        client.services().inNamespace("shop").withName("rebound").delete();
+        await("gone", () -> getService("rebound") == null);
+    }
+
     @Test
     void otherClassesAreLeftAlone() throws Exception {
         Ingress ing = ingress("nginx-site", Map.of(TkeAnnotations.INGRESS_CLASS, "nginx"));
