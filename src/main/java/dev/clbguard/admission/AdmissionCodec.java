@@ -112,19 +112,19 @@ public final class AdmissionCodec {
         Class<? extends HasMetadata> type = objectType(request.get("kind"));
         if (type == null) {
             // Not ours (a wider webhook rule, or a retired Ingress version): allowed without a look.
-            return new IncomingReview(uid, null, null);
+            return IncomingReview.notOurs(uid);
         }
         boolean dryRun = request.path("dryRun").asBoolean(false);
+        ResourceKind rk = type == Service.class ? ResourceKind.SERVICE : ResourceKind.INGRESS;
         try {
             HasMetadata obj = object != null ? object : read(request.get("object"), type, "request.object");
             HasMetadata old = oldObject != null ? oldObject : read(request.get("oldObject"), type, "request.oldObject");
             if (obj == null && old == null) {
-                return new IncomingReview(uid, null, "request.object and request.oldObject are both missing");
+                return new IncomingReview(uid, rk, op, null, "request.object and request.oldObject are both missing");
             }
-            ResourceKind rk = type == Service.class ? ResourceKind.SERVICE : ResourceKind.INGRESS;
-            return new IncomingReview(uid, new ObjectReview(rk, op, obj, old, dryRun, phase.origin()), null);
+            return IncomingReview.judged(uid, new ObjectReview(rk, op, obj, old, dryRun, phase.origin()));
         } catch (IllegalArgumentException e) {
-            return new IncomingReview(uid, null, e.getMessage());
+            return new IncomingReview(uid, rk, op, null, e.getMessage());
         }
     }
 

@@ -88,12 +88,12 @@ public class PolicyStore {
         if (loaded && contents.equals(lastContents)) {
             return;
         }
-        apply(contents);
+        apply(dir, contents);
         lastContents = contents;
         loaded = true;
     }
 
-    private void apply(Map<String, String> contents) {
+    private void apply(Path dir, Map<String, String> contents) {
         Set<String> exempt = new LinkedHashSet<>(List.of("kube-system", webhook.namespace()));
         List<String> problems = new ArrayList<>();
         Map<String, PolicyConfig> merged = new LinkedHashMap<>();
@@ -105,21 +105,26 @@ public class PolicyStore {
                 lastGood.put(file.getKey(), configs);
             } else {
                 problems.addAll(r.errors());
-                if (lastGood.containsKey(file.getKey())) {
+                boolean kept = lastGood.containsKey(file.getKey());
+                if (kept) {
                     configs = lastGood.get(file.getKey());
-                    problems.add(file.getKey() + ": keeping its previous valid version until it is fixed");
                 }
+                // One line per file, every error of every document in it, and what is in force meanwhile.
+                LOG.error("invalid policy file " + dir.resolve(file.getKey()) + ": " + String.join("; ", r.errors())
+                        + (kept ? "; the last good version of this file stays in force until it is fixed"
+                                : "; this file never loaded: only its valid documents are in force until it is fixed"));
             }
             for (PolicyConfig c : configs) {
                 PolicyConfig previous = merged.putIfAbsent(c.id(), c);
                 if (previous != null) {
-                    problems.add(c.source() + ": policy " + c.id() + " is already defined in " + previous.source()
-                            + "; this definition is ignored");
+                    String twice = c.source() + ": policy " + c.id() + " is already defined in " + previous.source()
+                            + "; this definition is ignored";
+                    problems.add(twice);
+                    LOG.error("invalid policy file " + dir.resolve(file.getKey()) + ": " + twice);
                 }
             }
         }
         PolicySet set = PolicyCatalog.bind(List.copyOf(merged.values()));
-        problems.forEach(p -> LOG.error("invalid policy file: " + p));
         LOG.infof("policies from %s: %s", settings.dir(), set.policies().isEmpty() ? "none active"
                 : String.join(", ", set.policies().stream().map(b -> b.policy().id() + "=" + b.config().mode().name().toLowerCase()).toList()));
         current = set;
