@@ -13,6 +13,7 @@ import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.clbguard.kube.SyntaxProblems;
 import dev.clbguard.policy.ObjectReview;
 import dev.clbguard.policy.Operation;
 import dev.clbguard.policy.ResourceKind;
@@ -69,7 +70,7 @@ public final class AdmissionCodec {
         try {
             root = mapper.readTree(body);
         } catch (JsonProcessingException e) {
-            throw new BadAdmissionRequest(JsonSyntax.describe(e, body, MAX_DEPTH));
+            throw new BadAdmissionRequest(SyntaxProblems.describe(e, body, MAX_DEPTH));
         } catch (IOException e) {
             throw new BadAdmissionRequest("body could not be read as JSON");
         }
@@ -153,7 +154,7 @@ public final class AdmissionCodec {
             }
             return obj;
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(field + " is not a valid " + type.getSimpleName() + ": " + JsonSyntax.fieldProblem(e));
+            throw new IllegalArgumentException(field + " is not a valid " + type.getSimpleName() + ": " + SyntaxProblems.fieldProblem(e));
         }
     }
 

@@ -68,14 +68,17 @@ class ValidateCommandTest {
         assertEquals(lines(
                 MANIFESTS + "/01-shop.yaml:11: DENY elastic-service-types Service shop/backend" + NOT_HEADLESS,
                 MANIFESTS + "/01-shop.yaml:27: WARN ingress-class-default Ingress default/web" + NO_CLASS,
-                MANIFESTS + "/03-list.json:1: DENY elastic-service-types Service shop/admin-np" + NODE_PORT), r.out());
+                // An item of a List is placed at its own line, not the List's.
+                MANIFESTS + "/03-list.json:6: DENY elastic-service-types Service shop/admin-np" + NODE_PORT), r.out());
         assertEquals(lines(
                 "error: " + MANIFESTS + "/02-broken.yaml:11:13: not valid YAML: mapping values are not allowed here;"
                         + " none of its objects were checked",
                 "error: " + MANIFESTS + "/05-invalid-objects.yaml:1:1: Ingress extensions/v1beta1 is no longer served"
                         + " (Kubernetes 1.22+); use apiVersion networking.k8s.io/v1",
                 "error: " + MANIFESTS + "/05-invalid-objects.yaml:5:1: object has no kind",
-                "error: " + MANIFESTS + "/05-invalid-objects.yaml:7:1: Service spec.ports must be a list",
+                "error: " + MANIFESTS + "/05-invalid-objects.yaml:11:3: Service shop/wrong-shape spec.ports: the API server"
+                        + " would refuse this: json: cannot unmarshal object into Go struct field ServiceSpec.spec.ports of"
+                        + " type []v1.ServicePort",
                 "error: " + MANIFESTS + "/05-invalid-objects.yaml:13:1: Service has no metadata.name",
                 "error: " + MANIFESTS + "/05-invalid-objects.yaml:17:1: not a Kubernetes object (expected a mapping"
                         + " with apiVersion and kind)",
@@ -214,7 +217,8 @@ class ValidateCommandTest {
         assertUsage(run(ENV_PROFILE, "", List.of("--offline", "--elastic=maybe", "--policies", POLICIES, FIXTURES)),
                 "Invalid value for option '--elastic'");
         assertUsage(run(ENV_PROFILE, "", List.of("--clb-state", CLI + "manifests/02-broken.yaml", "--policies", POLICIES,
-                FIXTURES)), "error: --clb-state " + CLI + "manifests/02-broken.yaml: not a valid CLB state file");
+                FIXTURES)), "error: --clb-state " + CLI + "manifests/02-broken.yaml:1:1: not a valid CLB state file: unknown"
+                + " field apiVersion (known here: loadBalancers)");
     }
 
     @Test
