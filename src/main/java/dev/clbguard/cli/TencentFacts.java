@@ -7,6 +7,7 @@ import com.tencentcloudapi.common.Credential;
 
 import dev.clbguard.facts.ClbDirectory;
 import dev.clbguard.facts.CloudCredentials;
+import dev.clbguard.facts.FailureLog;
 import dev.clbguard.facts.TencentClb;
 import dev.clbguard.policy.ClusterProfile;
 import dev.clbguard.policy.clb.ClbFacts;
@@ -33,7 +34,7 @@ final class TencentFacts {
         Endpoint tag = Endpoint.parse(settings.get(null, "clbguard.cloud.tag-endpoint"), "clbguard.cloud.tag-endpoint");
         TencentClb adapter = new TencentClb(credential, new TencentClb.Options(profile.region(), profile.ownerUin(),
                 clb.host(), tag.host(), clb.plainHttp(), Duration.ofSeconds(2), Duration.ofSeconds(5), 1,
-                Duration.ofMillis(200)), new SimpleMeterRegistry());
+                Duration.ofMillis(200)), new SimpleMeterRegistry(), FailureLog.NONE);
         return (ids, budget) -> new ClbFacts(adapter.read(List.copyOf(ids), System.nanoTime() + budget.toNanos()));
     }
 
