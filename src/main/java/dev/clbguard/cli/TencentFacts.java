@@ -9,6 +9,7 @@ import dev.clbguard.facts.ClbDirectory;
 import dev.clbguard.facts.CloudCredentials;
 import dev.clbguard.facts.FailureLog;
 import dev.clbguard.facts.TencentClb;
+import dev.clbguard.launch.StartupRefusal;
 import dev.clbguard.policy.ClusterProfile;
 import dev.clbguard.policy.clb.ClbFacts;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -27,7 +28,7 @@ final class TencentFacts {
         Credential credential;
         try {
             credential = CloudCredentials.fromEnvironment(settings.environment());
-        } catch (IllegalStateException e) {
+        } catch (StartupRefusal e) {
             throw new UsageException(e.getMessage() + "; or pass --clb-state FILE or --offline");
         }
         Endpoint clb = Endpoint.parse(settings.get(null, "clbguard.cloud.endpoint"), "clbguard.cloud.endpoint");

@@ -16,6 +16,7 @@ import java.util.Set;
 
 import org.jboss.logging.Logger;
 
+import dev.clbguard.launch.StartupRefusal;
 import dev.clbguard.policy.PolicyCatalog;
 import dev.clbguard.policy.PolicyConfig;
 import dev.clbguard.policy.PolicyFiles;
@@ -56,6 +57,11 @@ public class PolicyStore {
         registry.gauge("clbguard.policy.load.errors", this, s -> s.errors.size());
         registry.gauge("clbguard.policy.active", this, s -> s.current.policies().size());
         reload();
+        if (!loaded) {
+            // Nothing was ever in force: serving would allow everything. Say so once, and do not start.
+            throw new StartupRefusal(errors.get(0) + ": mount the policy ConfigMap (clbguard-policies) there, or set"
+                    + " clbguard.policies.dir (CLBGUARD_POLICIES_DIR) to the directory of the policy files");
+        }
     }
 
     public PolicySet current() {
@@ -78,9 +84,10 @@ public class PolicyStore {
         try {
             contents = PolicySources.read(dir);
         } catch (IOException e) {
-            String message = "policy directory " + dir.toAbsolutePath() + " cannot be read: " + e.getMessage();
-            if (!List.of(message).equals(errors)) {
-                LOG.error(message + "; keeping the policies in force");
+            String message = "policy directory " + dir.toAbsolutePath() + " (clbguard.policies.dir) cannot be read: "
+                    + e.getMessage();
+            if (loaded && !List.of(message).equals(errors)) {
+                LOG.error(message + "; the policies in force stay until it can be read again");
             }
             errors = List.of(message);
             return;
