@@ -37,10 +37,11 @@ import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 /**
  * Reads manifests as {@code kubectl apply -f} would: files, directories (recursively, *.yaml, *.yml, *.json,
  * hidden entries skipped), {@code -} for stdin; multi-document YAML, concatenated JSON and {@code kind: List}.
- * Services and {@code networking.k8s.io/v1} Ingresses become models; other kinds are counted and skipped.
- * A file that cannot be parsed is reported with line and column and contributes nothing; the others still count.
- * An input without a single document is an error too: an empty pipe usually means the command feeding it failed,
- * and passing it would tell CI that nothing was wrong. (A document of another kind is a clean pass.)
+ * Services and {@code networking.k8s.io/v1} Ingresses become models once the API server would take them
+ * ({@link ApiServerRefusals}); other kinds are counted and skipped. A file that cannot be parsed, or is not text, is
+ * reported with line and column and contributes nothing; the others still count. An input without a single object
+ * is an error too, an empty List included: an empty pipe usually means the command feeding it failed, and passing
+ * it would tell CI that nothing was wrong. (A document of another kind is a clean pass.)
  */
 public final class ManifestReader {
 
@@ -263,7 +264,10 @@ public final class ManifestReader {
             skipped.merge(apiVersion + " " + kind, 1, Integer::sum);
             return 1;
         }
-        if (refused(file, doc, pointer, where, rk, node, type)) {
+        // What the API server would refuse is never stored, so it is not judged either.
+        List<InputError> refused = ApiServerRefusals.of(file, doc, pointer, where, rk, node, type, defaultNamespace);
+        if (!refused.isEmpty()) {
+            errors.addAll(refused);
             return 1;
         }
         HasMetadata obj;
@@ -292,42 +296,6 @@ public final class ManifestReader {
         }
         manifests.add(new Manifest(file, line, column, rk, obj));
         return 1;
-    }
-
-    /**
-     * What kube-apiserver would refuse before any webhook runs (types, unknown fields) or in its own validation
-     * (enumerated values): each an input error at the field's line, and the object is not judged, since the cluster
-     * would never store it. True when there was any.
-     */
-    private boolean refused(String file, LocatedDocuments.Document doc, String pointer, String where, ResourceKind kind,
-            JsonNode node, Class<? extends HasMetadata> type) {
-        // The API server stops at decoding; both are reported here so that one run shows everything to fix.
-        List<StrictDecoding.Refusal> refusals = new ArrayList<>(StrictDecoding.check(node, type));
-        refusals.addAll(SupportedValues.check(kind, node));
-        String subject = where + kind.kind() + " " + identity(node) + " ";
-        refusals.sort(java.util.Comparator.comparing((StrictDecoding.Refusal r) -> doc.at(pointer + r.pointer()).getLineNr())
-                .thenComparing(r -> doc.at(pointer + r.pointer()).getColumnNr()));
-        for (StrictDecoding.Refusal r : refusals) {
-            JsonLocation at = doc.at(pointer + r.pointer());
-            errors.add(new InputError(file, at.getLineNr(), at.getColumnNr(), subject + r.path()
-                    + ": the API server would refuse this: " + r.message() + fix(doc.written(pointer + r.pointer()), r)));
-        }
-        return !refusals.isEmpty();
-    }
-
-    /** A boolean or number where a string belongs: quote it, as written (YAML reads True, 5000 and 0x50 as such). */
-    private static String fix(String written, StrictDecoding.Refusal r) {
-        return written != null && r.message().endsWith(" of type string") ? "; quote the value: \"" + written + "\"" : "";
-    }
-
-    /** "shop/web" from the tree, before the model is read; "(no name)" when it has none. */
-    private String identity(JsonNode node) {
-        JsonNode meta = node.path("metadata");
-        String ns = meta.path("namespace").isTextual() && !meta.path("namespace").asText().isBlank()
-                ? meta.path("namespace").asText() : defaultNamespace;
-        String name = meta.path("name").isTextual() ? meta.path("name").asText()
-                : meta.path("generateName").isTextual() ? meta.path("generateName").asText() + "…" : "(no name)";
-        return ns + "/" + name;
     }
 
     /** "spec.ports " before the verb, or nothing when the object itself failed. */

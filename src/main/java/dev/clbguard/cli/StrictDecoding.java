@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 
 import dev.clbguard.kube.KubeJson;
+import dev.clbguard.kube.LocatedDocuments;
 import io.fabric8.kubernetes.api.model.IntOrString;
 
 /**
@@ -37,7 +38,7 @@ final class StrictDecoding {
     private record At(String pointer, String path, String goPath) {
 
         At field(String name) {
-            return new At(pointer + "/" + name.replace("~", "~0").replace("/", "~1"), path.isEmpty() ? name : path + "." + name,
+            return new At(pointer + "/" + LocatedDocuments.segment(name), path.isEmpty() ? name : path + "." + name,
                     goPath.isEmpty() ? name : goPath + "." + name);
         }
 
@@ -46,7 +47,7 @@ final class StrictDecoding {
         }
 
         At key(String k) {
-            return new At(pointer + "/" + k.replace("~", "~0").replace("/", "~1"), path + "[" + k + "]", goPath);
+            return new At(pointer + "/" + LocatedDocuments.segment(k), path + "[" + k + "]", goPath);
         }
     }
 

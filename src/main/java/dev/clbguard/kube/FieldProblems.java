@@ -32,7 +32,7 @@ public final class FieldProblems {
         StringBuilder sb = new StringBuilder();
         for (JsonMappingException.Reference r : e.getPath()) {
             if (r.getFieldName() != null) {
-                sb.append('/').append(r.getFieldName().replace("~", "~0").replace("/", "~1"));
+                sb.append('/').append(LocatedDocuments.segment(r.getFieldName()));
             } else if (r.getIndex() >= 0) {
                 sb.append('/').append(r.getIndex());
             }

@@ -70,6 +70,11 @@ public final class LocatedDocuments {
         return out;
     }
 
+    /** A field name as one segment of a JSON pointer (RFC 6901: "~" and "/" escaped). */
+    public static String segment(String name) {
+        return name.replace("~", "~0").replace("/", "~1");
+    }
+
     private JsonNode value(JsonToken t, String pointer) throws IOException {
         return switch (t) {
             case START_OBJECT -> object(pointer);
@@ -98,7 +103,7 @@ public final class LocatedDocuments {
         ObjectNode o = NODES.objectNode();
         for (JsonToken t = parser.nextToken(); t == JsonToken.FIELD_NAME; t = parser.nextToken()) {
             String name = parser.currentName();
-            String child = pointer + "/" + name.replace("~", "~0").replace("/", "~1");
+            String child = pointer + "/" + segment(name);
             places.put(child, parser.currentTokenLocation());
             o.set(name, value(parser.nextToken(), child));
         }
