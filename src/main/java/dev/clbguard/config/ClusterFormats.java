@@ -48,6 +48,18 @@ public final class ClusterFormats {
         }
     }
 
+    /** true or false, nothing else: SmallRye's own converter reads any other word as false, with a mere warning. */
+    public static final class Flag implements Converter<Boolean> {
+        @Override
+        public Boolean convert(String value) {
+            String v = value == null ? "" : value.trim();
+            if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+                throw new IllegalArgumentException("is not true or false");
+            }
+            return Boolean.parseBoolean(v);
+        }
+    }
+
     public static final class Uin implements Converter<String> {
         @Override
         public String convert(String value) {

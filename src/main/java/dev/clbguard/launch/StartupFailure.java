@@ -91,9 +91,10 @@ public final class StartupFailure {
             }
         }
         boolean cluster = problems.stream().allMatch(p -> p.startsWith("clbguard.cluster."));
+        String them = problems.size() == 1 ? "it" : "them";
         return String.join("; ", problems) + (cluster
-                ? ": set them in cluster.env (the clbguard-cluster ConfigMap), or the chart's cluster.* values"
-                : ": correct these settings (application properties or their environment variables)");
+                ? ": set " + them + " in cluster.env (the clbguard-cluster ConfigMap), or the chart's cluster.* values"
+                : ": correct " + them + " (application properties or the environment variables named)");
     }
 
     /** The environment variable SmallRye maps to a key. */

@@ -77,6 +77,19 @@ public class ClusterSettingsStartTest {
     }
 
     @Test
+    void elasticIsTrueOrFalseAndNothingElse() throws Exception {
+        Map<String, String> env = shippedClusterEnv();
+        env.putAll(Map.of("CLBGUARD_CLUSTER_ID", "cls-7k2m9q4p", "CLBGUARD_CLUSTER_REGION", "ap-guangzhou",
+                "CLBGUARD_CLUSTER_VPC_ID", "vpc-4f8q2w1e", "CLBGUARD_CLUSTER_OWNER_UIN", "100012345678",
+                "CLBGUARD_CLUSTER_ELASTIC", "yes please"));
+        var e = assertThrows(ConfigValidationException.class, () -> start(env));
+        assertEquals("clbguard.cluster.elastic (CLBGUARD_CLUSTER_ELASTIC) \"yes please\" is not true or false: set it in"
+                + " cluster.env (the clbguard-cluster ConfigMap), or the chart's cluster.* values", StartupFailure.describe(e));
+        env.put("CLBGUARD_CLUSTER_ELASTIC", "TRUE");
+        assertTrue(start(env).elastic());
+    }
+
+    @Test
     void realValuesStartAndElasticIsOffUnlessSetOnPurpose() throws Exception {
         Map<String, String> env = shippedClusterEnv();
         env.putAll(Map.of("CLBGUARD_CLUSTER_ID", "cls-7k2m9q4p", "CLBGUARD_CLUSTER_REGION", "ap-shanghai-fsi",
