@@ -13,6 +13,7 @@ import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.clbguard.kube.SyntaxProblems;
 import dev.clbguard.policy.ObjectReview;
 import dev.clbguard.policy.Operation;
 import dev.clbguard.policy.ResourceKind;
@@ -69,7 +70,7 @@ public final class AdmissionCodec {
         try {
             root = mapper.readTree(body);
         } catch (JsonProcessingException e) {
-            throw new BadAdmissionRequest(JsonSyntax.describe(e, body, MAX_DEPTH));
+            throw new BadAdmissionRequest(SyntaxProblems.describe(e, body, MAX_DEPTH));
         } catch (IOException e) {
             throw new BadAdmissionRequest("body could not be read as JSON");
         }
@@ -112,19 +113,19 @@ public final class AdmissionCodec {
         Class<? extends HasMetadata> type = objectType(request.get("kind"));
         if (type == null) {
             // Not ours (a wider webhook rule, or a retired Ingress version): allowed without a look.
-            return new IncomingReview(uid, null, null);
+            return IncomingReview.notOurs(uid);
         }
         boolean dryRun = request.path("dryRun").asBoolean(false);
+        ResourceKind rk = type == Service.class ? ResourceKind.SERVICE : ResourceKind.INGRESS;
         try {
             HasMetadata obj = object != null ? object : read(request.get("object"), type, "request.object");
             HasMetadata old = oldObject != null ? oldObject : read(request.get("oldObject"), type, "request.oldObject");
             if (obj == null && old == null) {
-                return new IncomingReview(uid, null, "request.object and request.oldObject are both missing");
+                return new IncomingReview(uid, rk, op, null, "request.object and request.oldObject are both missing");
             }
-            ResourceKind rk = type == Service.class ? ResourceKind.SERVICE : ResourceKind.INGRESS;
-            return new IncomingReview(uid, new ObjectReview(rk, op, obj, old, dryRun, phase.origin()), null);
+            return IncomingReview.judged(uid, new ObjectReview(rk, op, obj, old, dryRun, phase.origin()));
         } catch (IllegalArgumentException e) {
-            return new IncomingReview(uid, null, e.getMessage());
+            return new IncomingReview(uid, rk, op, null, e.getMessage());
         }
     }
 
@@ -153,7 +154,7 @@ public final class AdmissionCodec {
             }
             return obj;
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(field + " is not a valid " + type.getSimpleName() + ": " + JsonSyntax.fieldProblem(e));
+            throw new IllegalArgumentException(field + " is not a valid " + type.getSimpleName() + ": " + SyntaxProblems.fieldProblem(e));
         }
     }
 

@@ -7,7 +7,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import dev.clbguard.policy.Decision;
-import dev.clbguard.policy.ObjectReview;
 import dev.clbguard.policy.Operation;
 import dev.clbguard.policy.ResourceKind;
 import dev.clbguard.policy.tke.MessageCodes;
@@ -63,7 +62,7 @@ public class AdmissionMetrics {
 
     /** A request refused before any policy ran (HTTP 400 for a malformed body, 500 for a clbguard bug). */
     void refused(Webhook phase, String result, long startNanos) {
-        record(phase, null, Decision.ALLOW, result, startNanos);
+        record(phase, null, null, Decision.ALLOW, result, startNanos);
     }
 
     /**
@@ -74,9 +73,14 @@ public class AdmissionMetrics {
         requests.computeIfAbsent(new TimerKey(phase, null, null, result), this::requestCounter).increment();
     }
 
-    void record(Webhook phase, ObjectReview review, Decision decision, String result, long startNanos) {
-        TimerKey key = new TimerKey(phase, review == null ? null : review.kind(), review == null ? null : review.operation(),
-                result);
+    /** A request answered: counted by the kind and operation it names, even when its object could not be read. */
+    void record(Webhook phase, IncomingReview in, Decision decision, String result, long startNanos) {
+        record(phase, in.kind(), in.operation(), decision, result, startNanos);
+    }
+
+    private void record(Webhook phase, ResourceKind kind, Operation operation, Decision decision, String result,
+            long startNanos) {
+        TimerKey key = new TimerKey(phase, kind, operation, result);
         requests.computeIfAbsent(key, this::requestCounter).increment();
         timers.computeIfAbsent(key, this::timer)
                 .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);

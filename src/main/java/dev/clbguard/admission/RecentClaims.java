@@ -24,8 +24,8 @@ import jakarta.inject.Singleton;
 @Singleton // on every validating call
 public class RecentClaims implements Claims {
 
-    /** How a just-admitted claim is described in messages. */
-    static final String JUST_ADMITTED = "just admitted, not yet tagged by TKE";
+    /** How a just-admitted claim is described in messages (and quoted in docs/clb-policies.md). */
+    public static final String JUST_ADMITTED = "just admitted, not yet tagged by TKE";
 
     private record Recorded(Claim claim, long atNanos) {
     }

@@ -10,9 +10,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import dev.clbguard.kube.FieldProblems;
+import dev.clbguard.kube.LocatedDocuments;
+import dev.clbguard.kube.SyntaxProblems;
 
 /**
  * The CLB state file: the CLBs of one region as YAML, read by the offline validator ({@code --clb-state}) and by
@@ -76,11 +86,42 @@ public final class ClbStateFile {
             if (Files.size(file) > MAX_FILE_BYTES) {
                 throw new IllegalArgumentException(file + ": larger than 16 MiB");
             }
-            return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+            byte[] bytes = Files.readAllBytes(file);
+            SyntaxProblems.Problem binary = SyntaxProblems.binary(bytes);
+            if (binary != null) {
+                throw new IllegalArgumentException(place(file.toString(), binary.at()) + ": not a valid CLB state file: "
+                        + binary.what() + " (is it a binary file?)");
+            }
+            return parse(new String(bytes, StandardCharsets.UTF_8), file.toString());
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IllegalArgumentException(file + ": cannot be read (no such file)");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new IllegalArgumentException(file + ": cannot be read (permission denied)");
         } catch (IOException e) {
-            throw new IllegalArgumentException(file + ": cannot be read (" + e.getClass().getSimpleName() + ": "
-                    + e.getMessage() + ")");
+            throw new IllegalArgumentException(file + ": cannot be read (" + e.getMessage() + ")");
         }
+    }
+
+    /** "file:line:column", as compilers and the validator place a problem. */
+    private static String place(String source, SyntaxProblems.Position at) {
+        return at.line() < 1 ? source : source + ":" + at.line() + ":" + at.column();
+    }
+
+    /**
+     * Where the field at fault starts: Jackson's own location is already past it (at the next token), so the field's
+     * path is looked up in the text, read once more with positions.
+     */
+    private static String place(String source, String yaml, JsonMappingException e) {
+        JsonLocation at = e.getLocation();
+        try (JsonParser p = YAML.getFactory().createParser(yaml)) {
+            List<LocatedDocuments.Document> docs = LocatedDocuments.read(p, 1); // the one readValue bound
+            if (!docs.isEmpty()) {
+                at = docs.get(0).at(FieldProblems.pointer(e));
+            }
+        } catch (IOException unreadable) {
+            // keep Jackson's location
+        }
+        return at == null || at.getLineNr() < 1 ? source : source + ":" + at.getLineNr() + ":" + at.getColumnNr();
     }
 
     /** A file path, else a classpath resource (the dev seed ships in the jar). */
@@ -103,9 +144,18 @@ public final class ClbStateFile {
         Document f;
         try {
             f = YAML.readValue(yaml, Document.class);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            String at = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-            throw new IllegalArgumentException(source + ": not a valid CLB state file" + at + ": " + e.getOriginalMessage());
+        } catch (UnrecognizedPropertyException e) {
+            throw new IllegalArgumentException(place(source, yaml, e) + ": not a valid CLB state file: unknown field "
+                    + FieldProblems.path(e) + " (known here: " + String.join(", ", e.getKnownPropertyIds().stream()
+                            .map(String::valueOf).sorted().toList()) + ")");
+        } catch (MismatchedInputException e) {
+            throw new IllegalArgumentException(place(source, yaml, e) + ": not a valid CLB state file: "
+                    + (FieldProblems.path(e).isEmpty() ? "the file" : FieldProblems.path(e)) + " must be "
+                    + FieldProblems.shape(e.getTargetType()));
+        } catch (JsonProcessingException e) {
+            SyntaxProblems.Problem p = SyntaxProblems.yaml(e, 100);
+            throw new IllegalArgumentException(place(source, p.at()) + ": not a valid CLB state file: not valid YAML: "
+                    + p.what());
         }
         if (f == null || f.loadBalancers() == null) {
             return List.of();

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.ServiceLoader;
 
+import dev.clbguard.launch.StartupFailure;
 import dev.clbguard.launch.Subcommand;
 
 import dev.clbguard.tls.TransientKeyStores;
@@ -37,6 +38,7 @@ public final class Main {
             }
         }
         TransientKeyStores.useOneIteration();
-        Quarkus.run(args);
+        // With an exit handler Quarkus logs nothing of a failed start: StartupFailure says it in one line.
+        Quarkus.run(null, StartupFailure::exit, args);
     }
 }

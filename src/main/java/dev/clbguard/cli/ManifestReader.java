@@ -13,20 +13,21 @@ import java.util.stream.Stream;
 
 import org.yaml.snakeyaml.LoaderOptions;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import dev.clbguard.kube.FieldProblems;
 import dev.clbguard.kube.KubeJson;
-import dev.clbguard.policy.YamlDocuments;
+import dev.clbguard.kube.LocatedDocuments;
+import dev.clbguard.kube.SyntaxProblems;
 import dev.clbguard.policy.ResourceKind;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -36,10 +37,11 @@ import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 /**
  * Reads manifests as {@code kubectl apply -f} would: files, directories (recursively, *.yaml, *.yml, *.json,
  * hidden entries skipped), {@code -} for stdin; multi-document YAML, concatenated JSON and {@code kind: List}.
- * Services and {@code networking.k8s.io/v1} Ingresses become models; other kinds are counted and skipped.
- * A file that cannot be parsed is reported with line and column and contributes nothing; the others still count.
- * An input without a single document is an error too: an empty pipe usually means the command feeding it failed,
- * and passing it would tell CI that nothing was wrong. (A document of another kind is a clean pass.)
+ * Services and {@code networking.k8s.io/v1} Ingresses become models once the API server would take them
+ * ({@link ApiServerRefusals}); other kinds are counted and skipped. A file that cannot be parsed, or is not text, is
+ * reported with line and column and contributes nothing; the others still count. An input without a single object
+ * is an error too, an empty List included: an empty pipe usually means the command feeding it failed, and passing
+ * it would tell CI that nothing was wrong. (A document of another kind is a clean pass.)
  */
 public final class ManifestReader {
 
@@ -65,8 +67,10 @@ public final class ManifestReader {
         }
     }
 
-    private final ObjectMapper yaml;
-    private final ObjectMapper json;
+    /** Deeper nesting than any manifest needs, and far less than would exhaust the stack. */
+    private static final int MAX_DEPTH = 200;
+    private final YAMLFactory yaml;
+    private final JsonFactory json;
     private final String defaultNamespace;
     private final InputStream stdin;
 
@@ -78,9 +82,11 @@ public final class ManifestReader {
     public ManifestReader(String defaultNamespace, InputStream stdin) {
         LoaderOptions options = new LoaderOptions();
         options.setCodePointLimit((int) MAX_FILE_BYTES); // kustomize output of a whole app exceeds SnakeYAML's 3 MB default
-        this.yaml = new ObjectMapper(YAMLFactory.builder().loaderOptions(options).build())
+        StreamReadConstraints depth = StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build();
+        this.yaml = (YAMLFactory) YAMLFactory.builder().loaderOptions(options).streamReadConstraints(depth).build()
                 .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-        this.json = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        this.json = JsonFactory.builder().streamReadConstraints(depth).build()
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         this.defaultNamespace = defaultNamespace;
         this.stdin = stdin;
     }
@@ -135,18 +141,18 @@ public final class ManifestReader {
 
     private void readFile(Path file) {
         files++;
-        String text;
+        byte[] bytes;
         try {
             if (Files.size(file) > MAX_FILE_BYTES) {
                 errors.add(new InputError(file.toString(), 0, 0, "larger than 64 MiB"));
                 return;
             }
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            bytes = Files.readAllBytes(file);
         } catch (IOException | RuntimeException e) {
-            errors.add(new InputError(file.toString(), 0, 0, "cannot be read: " + e.getMessage()));
+            errors.add(new InputError(file.toString(), 0, 0, "cannot be read (" + reason(e) + ")"));
             return;
         }
-        parse(file.toString(), text, file.getFileName().toString().endsWith(".json"));
+        parse(file.toString(), bytes, file.getFileName().toString().endsWith(".json"));
     }
 
     private void readStdin() {
@@ -157,70 +163,89 @@ public final class ManifestReader {
                 errors.add(new InputError(STDIN_NAME, 0, 0, "larger than 64 MiB"));
                 return;
             }
-            String text = new String(bytes, StandardCharsets.UTF_8);
-            parse(STDIN_NAME, text, text.stripLeading().startsWith("{"));
+            parse(STDIN_NAME, bytes, new String(bytes, StandardCharsets.UTF_8).stripLeading().startsWith("{"));
         } catch (IOException e) {
-            errors.add(new InputError(STDIN_NAME, 0, 0, "cannot be read: " + e.getMessage()));
+            errors.add(new InputError(STDIN_NAME, 0, 0, "cannot be read (" + reason(e) + ")"));
         }
     }
 
+    /** The cause of an I/O failure in a few words: the exception's kind and the file system's message. */
+    private static String reason(Exception e) {
+        return e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                : e instanceof java.nio.file.NoSuchFileException ? "no such file" : firstLine(String.valueOf(e.getMessage()));
+    }
+
     /** Parses the whole file first, so that a syntax error anywhere leaves the file out entirely. */
-    private void parse(String name, String text, boolean isJson) {
-        record Doc(JsonNode node, JsonLocation at) {
+    private void parse(String name, byte[] bytes, boolean isJson) {
+        SyntaxProblems.Problem binary = SyntaxProblems.binary(bytes);
+        if (binary != null) {
+            errors.add(new InputError(name, binary.at().line(), binary.at().column(), "not a manifest: " + binary.what()
+                    + " (is it a binary file?); none of its objects were checked"));
+            return;
         }
-        List<Doc> docs = new ArrayList<>();
-        try (MappingIterator<JsonNode> it = (isJson ? json : yaml).readerFor(JsonNode.class).readValues(text)) {
-            while (YamlDocuments.hasNext(it)) {
-                JsonLocation at = it.getParser().currentTokenLocation();
-                docs.add(new Doc(it.nextValue(), at));
-            }
+        List<LocatedDocuments.Document> docs;
+        try (JsonParser p = isJson ? json.createParser(bytes)
+                : yaml.createParser(new String(bytes, StandardCharsets.UTF_8))) {
+            docs = LocatedDocuments.read(p);
         } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            errors.add(new InputError(name, at == null ? 0 : at.getLineNr(), at == null ? 0 : at.getColumnNr(),
-                    "not valid " + (isJson ? "JSON" : "YAML") + ": " + firstLine(e.getOriginalMessage())
-                            + "; none of its objects were checked"));
+            SyntaxProblems.Problem problem = isJson ? SyntaxProblems.json(e, bytes, MAX_DEPTH, "the file")
+                    : SyntaxProblems.yaml(e, MAX_DEPTH);
+            errors.add(new InputError(name, problem.at().line(), problem.at().column(), "not valid "
+                    + (isJson ? "JSON" : "YAML") + ": " + problem.what() + "; none of its objects were checked"));
             return;
         } catch (IOException | RuntimeException e) {
-            errors.add(new InputError(name, 0, 0, "cannot be parsed: " + firstLine(String.valueOf(e.getMessage()))));
+            // Not a syntax error the parser can place: say so in our words, never in the parser's.
+            errors.add(new InputError(name, 0, 0, "not valid " + (isJson ? "JSON" : "YAML")
+                    + ": it cannot be read as such; none of its objects were checked"));
             return;
         }
         int objects = 0;
-        for (Doc d : docs) {
+        for (LocatedDocuments.Document d : docs) {
             JsonNode n = d.node();
             if (n == null || n.isNull() || n.isMissingNode() || (n.isTextual() && n.asText().isEmpty())) {
                 continue; // an empty document, e.g. "---" twice or a trailing one
             }
-            objects++;
-            object(name, d.at().getLineNr(), d.at().getColumnNr(), d.node(), "");
+            objects += object(name, d, "", "");
         }
         if (objects == 0) {
+            // An empty List (kubectl get -o yaml of an empty namespace) holds no object either: nothing was checked.
             errors.add(new InputError(name, 0, 0, name.equals(STDIN_NAME)
-                    ? "no Kubernetes object on stdin (the input is empty); did the command piped into validate fail?"
-                    : "no Kubernetes object in this file (it is empty or holds only comments)"));
+                    ? "no Kubernetes object on stdin (the input is empty, or a List without items); did the command"
+                            + " piped into validate fail?"
+                    : "no Kubernetes object in this file (it is empty, holds only comments, or a List without items)"));
         }
     }
 
-    private void object(String file, int line, int column, JsonNode node, String where) {
+    /** One object at {@code pointer} of a document; the number of objects it holds (a List's items, or 1). */
+    private int object(String file, LocatedDocuments.Document doc, String pointer, String where) {
+        JsonNode node = pointer.isEmpty() ? doc.node() : doc.node().at(pointer);
+        JsonLocation at = pointer.isEmpty() ? doc.at() : doc.at(pointer);
+        int line = at.getLineNr();
+        int column = at.getColumnNr();
         if (!node.isObject()) {
             errors.add(new InputError(file, line, column, where + "not a Kubernetes object (expected a mapping with apiVersion and kind)"));
-            return;
+            return 1;
         }
         String kind = node.path("kind").asText("");
         String apiVersion = node.path("apiVersion").asText("");
         if (kind.isEmpty() || apiVersion.isEmpty()) {
             errors.add(new InputError(file, line, column, where + "object has no " + (kind.isEmpty() ? "kind" : "apiVersion")));
-            return;
+            return 1;
         }
         if (kind.endsWith("List") && node.has("items")) {
             JsonNode items = node.get("items");
+            if (items.isNull()) {
+                return 0;
+            }
             if (!items.isArray()) {
                 errors.add(new InputError(file, line, column, where + kind + ": items must be a list"));
-                return;
+                return 1;
             }
+            int count = 0;
             for (int i = 0; i < items.size(); i++) {
-                object(file, line, column, items.get(i), where + "items[" + i + "]: ");
+                count += object(file, doc, pointer + "/items/" + i, where + "items[" + i + "]: ");
             }
-            return;
+            return count;
         }
         Class<? extends HasMetadata> type = null;
         ResourceKind rk = null;
@@ -233,11 +258,17 @@ public final class ManifestReader {
         } else if (kind.equals("Ingress") && RETIRED_INGRESS_VERSIONS.contains(apiVersion)) {
             errors.add(new InputError(file, line, column, where + "Ingress " + apiVersion
                     + " is no longer served (Kubernetes 1.22+); use apiVersion networking.k8s.io/v1"));
-            return;
+            return 1;
         }
         if (type == null) {
             skipped.merge(apiVersion + " " + kind, 1, Integer::sum);
-            return;
+            return 1;
+        }
+        // What the API server would refuse is never stored, so it is not judged either.
+        List<InputError> refused = ApiServerRefusals.of(file, doc, pointer, where, rk, node, type, defaultNamespace);
+        if (!refused.isEmpty()) {
+            errors.addAll(refused);
+            return 1;
         }
         HasMetadata obj;
         try {
@@ -246,24 +277,25 @@ public final class ManifestReader {
             errors.add(new InputError(file, line, column, where + kind + " " + field(e) + "must be "
                     + FieldProblems.shape(e.getTargetType())
                     + (e instanceof InvalidFormatException f ? ", not '" + f.getValue() + "'" : "")));
-            return;
+            return 1;
         } catch (JsonMappingException e) {
             errors.add(new InputError(file, line, column, where + kind + " " + field(e) + "cannot be read: "
                     + firstLine(e.getOriginalMessage())));
-            return;
+            return 1;
         } catch (JsonProcessingException | IllegalArgumentException e) {
             errors.add(new InputError(file, line, column, where + kind + " cannot be read: " + firstLine(e.getMessage())));
-            return;
+            return 1;
         }
         ObjectMeta meta = obj.getMetadata();
         if (meta == null || (blank(meta.getName()) && blank(meta.getGenerateName()))) {
             errors.add(new InputError(file, line, column, where + kind + " has no metadata.name"));
-            return;
+            return 1;
         }
         if (blank(meta.getNamespace())) {
             meta.setNamespace(defaultNamespace); // where kubectl apply would put it
         }
         manifests.add(new Manifest(file, line, column, rk, obj));
+        return 1;
     }
 
     /** "spec.ports " before the verb, or nothing when the object itself failed. */

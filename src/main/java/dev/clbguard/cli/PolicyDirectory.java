@@ -34,7 +34,7 @@ final class PolicyDirectory {
         }
         PolicyFiles.Result r = PolicyFiles.parse(contents, PolicyCatalog.byId(), defaultExempt);
         if (!r.errors().isEmpty()) {
-            throw new UsageException("invalid policy file: " + String.join("; ", r.errors()));
+            throw new UsageException(r.errors().stream().map(e -> "invalid policy file: " + e).toList());
         }
         if (r.configs().isEmpty()) {
             throw new UsageException("policy directory " + dir + " holds no policies");

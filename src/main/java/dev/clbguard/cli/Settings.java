@@ -1,5 +1,7 @@
 package dev.clbguard.cli;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -51,39 +53,40 @@ final class Settings {
     record Flags(String clusterId, String region, String vpcId, Boolean elastic, String ownerUin, String defaultClass) {
     }
 
+    /** The profile; every missing or malformed setting is reported at once, not the first alone. */
     ClusterProfile profile(Flags f, boolean required) {
+        List<String> problems = new ArrayList<>();
         String clusterId = checked(get(f.clusterId(), "clbguard.cluster.id"), "--cluster-id", "clbguard.cluster.id",
-                "cls-[a-z0-9]{8}", required);
+                "cls-[a-z0-9]{8}", required, problems);
         String region = checked(get(f.region(), "clbguard.cluster.region"), "--region", "clbguard.cluster.region",
-                "[a-z]+(-[a-z]+)+(-[0-9]+)?", required);
+                "[a-z]+(-[a-z]+)+(-[0-9]+)?", required, problems);
         String vpcId = checked(get(f.vpcId(), "clbguard.cluster.vpc-id"), "--vpc-id", "clbguard.cluster.vpc-id",
-                "vpc-[a-z0-9]{8}", required);
+                "vpc-[a-z0-9]{8}", required, problems);
         String ownerUin = checked(get(f.ownerUin(), "clbguard.cluster.owner-uin"), "--owner-uin",
-                "clbguard.cluster.owner-uin", "[0-9]{5,20}", false);
+                "clbguard.cluster.owner-uin", "[0-9]{5,20}", false, problems);
         String elasticText = get(f.elastic() == null ? null : f.elastic().toString(), "clbguard.cluster.elastic");
-        boolean elastic;
-        if (elasticText == null || elasticText.equalsIgnoreCase("false")) {
-            elastic = false;
-        } else if (elasticText.equalsIgnoreCase("true")) {
-            elastic = true;
-        } else {
-            throw new UsageException("clbguard.cluster.elastic (" + envName("clbguard.cluster.elastic")
+        boolean elastic = "true".equalsIgnoreCase(elasticText);
+        if (elasticText != null && !elastic && !elasticText.equalsIgnoreCase("false")) {
+            problems.add("clbguard.cluster.elastic (" + envName("clbguard.cluster.elastic")
                     + ") must be true or false, not '" + elasticText + "'");
+        }
+        if (!problems.isEmpty()) {
+            throw new UsageException(problems);
         }
         String defaultClass = get(f.defaultClass(), "clbguard.ingress.default-class");
         return new ClusterProfile(clusterId, region, vpcId, elastic, ownerUin, defaultClass == null ? "qcloud" : defaultClass);
     }
 
-    private static String checked(String value, String flag, String key, String pattern, boolean required) {
+    private static String checked(String value, String flag, String key, String pattern, boolean required,
+            List<String> problems) {
         if (value == null) {
             if (required) {
-                throw new UsageException("the cluster profile needs " + flag + " (or " + envName(key)
-                        + "); only --offline runs without it");
+                problems.add("the cluster profile needs " + flag + " (or " + envName(key) + "); only --offline runs without it");
             }
             return null;
         }
         if (!value.matches(pattern)) {
-            throw new UsageException(flag + " (" + key + ") '" + value + "' does not look right: expected " + pattern);
+            problems.add(flag + " (" + key + ") '" + value + "' does not look right: expected " + pattern);
         }
         return value;
     }

@@ -7,7 +7,9 @@ import com.tencentcloudapi.common.Credential;
 
 import dev.clbguard.facts.ClbDirectory;
 import dev.clbguard.facts.CloudCredentials;
+import dev.clbguard.facts.FailureLog;
 import dev.clbguard.facts.TencentClb;
+import dev.clbguard.launch.StartupRefusal;
 import dev.clbguard.policy.ClusterProfile;
 import dev.clbguard.policy.clb.ClbFacts;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -26,14 +28,14 @@ final class TencentFacts {
         Credential credential;
         try {
             credential = CloudCredentials.fromEnvironment(settings.environment());
-        } catch (IllegalStateException e) {
+        } catch (StartupRefusal e) {
             throw new UsageException(e.getMessage() + "; or pass --clb-state FILE or --offline");
         }
         Endpoint clb = Endpoint.parse(settings.get(null, "clbguard.cloud.endpoint"), "clbguard.cloud.endpoint");
         Endpoint tag = Endpoint.parse(settings.get(null, "clbguard.cloud.tag-endpoint"), "clbguard.cloud.tag-endpoint");
         TencentClb adapter = new TencentClb(credential, new TencentClb.Options(profile.region(), profile.ownerUin(),
                 clb.host(), tag.host(), clb.plainHttp(), Duration.ofSeconds(2), Duration.ofSeconds(5), 1,
-                Duration.ofMillis(200)), new SimpleMeterRegistry());
+                Duration.ofMillis(200)), new SimpleMeterRegistry(), FailureLog.NONE);
         return (ids, budget) -> new ClbFacts(adapter.read(List.copyOf(ids), System.nanoTime() + budget.toNanos()));
     }
 

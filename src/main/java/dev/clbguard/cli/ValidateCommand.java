@@ -115,7 +115,7 @@ public final class ValidateCommand implements Callable<Integer> {
         try {
             return run();
         } catch (UsageException e) {
-            err.println("error: " + e.getMessage());
+            e.problems().forEach(p -> err.println("error: " + p));
             return Report.INPUT_ERROR;
         }
     }

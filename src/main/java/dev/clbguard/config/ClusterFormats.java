@@ -6,7 +6,7 @@ import org.eclipse.microprofile.config.spi.Converter;
 
 /**
  * Converters that refuse a malformed cluster setting. SmallRye Config reports every refused or missing setting of
- * a mapping together, one line each, and Quarkus prints them without a stack trace and exits: a pod started on
+ * a mapping together, and {@code launch.StartupFailure} turns them into one ERROR line with the fix: a pod started on
  * the shipped placeholders of cluster.env names each one it still needs.
  */
 public final class ClusterFormats {
@@ -22,7 +22,7 @@ public final class ClusterFormats {
     static String check(String value, Pattern format, String what, String example) {
         String v = value == null ? "" : value.trim();
         if (!format.matcher(v).matches()) {
-            throw new IllegalArgumentException("not " + what + " (like " + example + "); set it in cluster.env");
+            throw new IllegalArgumentException("is not " + what + " (like " + example + ")");
         }
         return v;
     }
@@ -45,6 +45,18 @@ public final class ClusterFormats {
         @Override
         public String convert(String value) {
             return check(value, VPC_ID, "a VPC id", "vpc-4f8q2w1e");
+        }
+    }
+
+    /** true or false, nothing else: SmallRye's own converter reads any other word as false, with a mere warning. */
+    public static final class Flag implements Converter<Boolean> {
+        @Override
+        public Boolean convert(String value) {
+            String v = value == null ? "" : value.trim();
+            if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+                throw new IllegalArgumentException("is not true or false");
+            }
+            return Boolean.parseBoolean(v);
         }
     }
 

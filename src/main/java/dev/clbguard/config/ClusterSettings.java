@@ -23,6 +23,7 @@ public interface ClusterSettings {
 
     /** Whether this is an elastic (serverless) cluster. */
     @WithDefault("false")
+    @WithConverter(ClusterFormats.Flag.class)
     boolean elastic();
 
     /** Account UIN owning the CLBs, for tag resource names. */

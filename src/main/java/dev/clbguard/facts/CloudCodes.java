@@ -11,6 +11,8 @@ public final class CloudCodes {
     public static final String SIGNATURE_FAILURE = "AuthFailure.SignatureFailure";
     public static final String SIGNATURE_EXPIRE = "AuthFailure.SignatureExpire";
     public static final String INTERNAL_ERROR = "InternalError";
+    /** The SDK's code for a call that got no answer (no code from the API): the network, TLS, a timeout. */
+    public static final String CLIENT_SIDE_ERROR = "ClientSideError";
 
     private static final Set<String> RETRIED = Set.of(REQUEST_LIMIT_EXCEEDED, RESOURCE_IN_OPERATING);
 
@@ -24,7 +26,7 @@ public final class CloudCodes {
 
     /** Worth another try later: the above, plus server-side and network failures. */
     public static boolean retryable(String code) {
-        return RETRIED.contains(code) || code.equals(INTERNAL_ERROR) || code.startsWith("ClientSideError")
+        return RETRIED.contains(code) || code.equals(INTERNAL_ERROR) || code.startsWith(CLIENT_SIDE_ERROR)
                 || code.equals("ResourceUnavailable");
     }
 }

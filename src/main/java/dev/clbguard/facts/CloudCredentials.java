@@ -6,6 +6,8 @@ import com.tencentcloudapi.common.Credential;
 import com.tencentcloudapi.common.exception.TencentCloudSDKException;
 import com.tencentcloudapi.common.provider.OIDCRoleArnProvider;
 
+import dev.clbguard.launch.StartupRefusal;
+
 /**
  * Credentials from the environment only, never from settings or the SDK's default chain (which probes the CVM
  * metadata host without a timeout): a key pair, or TKE workload identity (OIDC role).
@@ -20,6 +22,7 @@ public final class CloudCredentials {
     private CloudCredentials() {
     }
 
+    /** Throws {@link StartupRefusal} naming the variables when there are none. */
     public static Credential fromEnvironment(Map<String, String> env) {
         String id = env.get(SECRET_ID);
         String key = env.get(SECRET_KEY);
@@ -36,10 +39,12 @@ public final class CloudCredentials {
                 // reads the same TKE_* variables; refreshes the temporary key before it expires
                 return new OIDCRoleArnProvider().getCredentials();
             } catch (TencentCloudSDKException e) {
-                throw new IllegalStateException("TKE workload identity could not be exchanged for credentials: " + e.getErrorCode());
+                throw new StartupRefusal("TKE workload identity (" + String.join(", ", WORKLOAD_IDENTITY) + ") could not be"
+                        + " exchanged for credentials [" + e.getErrorCode() + "]: check the role the ServiceAccount's"
+                        + " annotation names and its trust policy (docs/install.md)");
             }
         }
-        throw new IllegalStateException("no Tencent Cloud credentials: set " + SECRET_ID + " and " + SECRET_KEY
+        throw new StartupRefusal("no Tencent Cloud credentials: set " + SECRET_ID + " and " + SECRET_KEY
                 + ", or TKE workload identity (" + String.join(", ", WORKLOAD_IDENTITY) + ")");
     }
 

@@ -4,6 +4,7 @@ import com.tencentcloudapi.common.Credential;
 
 import dev.clbguard.clbapi.ApiEndpoint;
 import dev.clbguard.config.ClusterSettings;
+import dev.clbguard.launch.StartupRefusal;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.configuration.ConfigUtils;
 import io.quarkus.runtime.StartupEvent;
@@ -26,11 +27,18 @@ public class CloudProducer {
     @Singleton
     TencentClb tencentClb(CloudSettings cloud, ClusterSettings cluster, Instance<ApiEndpoint> endpoint, MeterRegistry meters) {
         if (cloud.mode() == CloudSettings.Mode.TENCENT) {
-            return new TencentClb(CloudCredentials.fromEnvironment(System.getenv()),
-                    options(cloud, cluster, cloud.endpoint().orElse(null), cloud.tagEndpoint().orElse(null), false), meters);
+            Credential credential;
+            try {
+                credential = CloudCredentials.fromEnvironment(System.getenv());
+            } catch (StartupRefusal e) {
+                throw new StartupRefusal(e.getMessage() + ": create the clbguard-tencentcloud Secret (secretId, secretKey)"
+                        + " or set up workload identity for the ServiceAccount (docs/install.md)");
+            }
+            return new TencentClb(credential, options(cloud, cluster, cloud.endpoint().orElse(null),
+                    cloud.tagEndpoint().orElse(null), false), meters);
         }
         if (!endpoint.isResolvable()) {
-            throw new IllegalStateException("clbguard.cloud.mode=" + cloud.mode().name().toLowerCase()
+            throw new StartupRefusal("clbguard.cloud.mode=" + cloud.mode().name().toLowerCase()
                     + " needs a build with the CLB API emulator (./mvnw package -Dquarkus.profile=bench); a prod build talks"
                     + " to Tencent Cloud only: set clbguard.cloud.mode=tencent");
         }
@@ -59,7 +67,8 @@ public class CloudProducer {
      */
     void check(@Observes StartupEvent ev, CloudSettings cloud, Instance<TencentClb> adapter) {
         if (ConfigUtils.isProfileActive("prod") && cloud.mode() != CloudSettings.Mode.TENCENT) {
-            throw new IllegalStateException("clbguard.cloud.mode must be tencent in the prod profile, not " + cloud.mode());
+            throw new StartupRefusal("clbguard.cloud.mode must be tencent in the prod profile, not "
+                    + cloud.mode().name().toLowerCase() + ": remove the setting (CLBGUARD_CLOUD_MODE)");
         }
         adapter.get(); // builds credentials (tencent), or connects to the emulator
     }

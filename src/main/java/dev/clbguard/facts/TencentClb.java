@@ -3,9 +3,11 @@ package dev.clbguard.facts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -37,6 +39,7 @@ import com.tencentcloudapi.tag.v20180813.models.UnTagResourcesRequest;
 import dev.clbguard.policy.clb.ClbInfo;
 import dev.clbguard.policy.clb.ClbListener;
 import dev.clbguard.policy.clb.ClbLookup;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -66,14 +69,31 @@ public final class TencentClb implements ClbCloud, FactsCache.Loader {
             Duration connectTimeout, Duration readTimeout, int retryAttempts, Duration retryBackoff) {
     }
 
+    /** The public API hosts, named in messages when no endpoint is configured. */
+    static final String CLB_HOST = "clb.tencentcloudapi.com";
+    static final String TAG_HOST = "tag.tencentcloudapi.com";
+
     private final Options options;
     private final ClbClient clb;
     private final TagClient tag;
     private final MeterRegistry meters;
+    private final FailureLog failures;
+    private final Map<CloudCause, Counter> failureCounts = new EnumMap<>(CloudCause.class);
 
     public TencentClb(Credential credential, Options options, MeterRegistry meters) {
+        this(credential, options, meters, FailureLog.warnings(Duration.ofMinutes(10)));
+    }
+
+    public TencentClb(Credential credential, Options options, MeterRegistry meters, FailureLog failures) {
         this.options = options;
         this.meters = meters;
+        this.failures = failures;
+        // Every cause from the start, at zero: an alert's rate() then sees a series before the first failure.
+        for (CloudCause c : CloudCause.values()) {
+            failureCounts.put(c, Counter.builder("clbguard.cloud.failures")
+                    .description("Tencent Cloud calls that failed, by cause (unknown-host, timeout, credentials, …)")
+                    .tag("cause", c.label()).register(meters));
+        }
         this.clb = new ClbClient(credential, options.region(), profile(options, options.clbEndpoint()));
         this.tag = new TagClient(credential, options.region(), profile(options, options.tagEndpoint()));
     }
@@ -113,7 +133,7 @@ public final class TencentClb implements ClbCloud, FactsCache.Loader {
             try {
                 resp = withDeadline("DescribeLoadBalancers", deadlineNanos, () -> clb.DescribeLoadBalancers(byIds(chunk)));
             } catch (CloudException e) {
-                chunk.forEach(id -> out.put(id, new ClbLookup.Unknown(id, "CLB API answered " + e.code())));
+                chunk.forEach(id -> out.put(id, new ClbLookup.Unknown(id, e.brief(), e.fix())));
                 continue;
             }
             Map<String, LoadBalancer> found = new LinkedHashMap<>();
@@ -132,7 +152,7 @@ public final class TencentClb implements ClbCloud, FactsCache.Loader {
                     List<ClbListener> listeners = withDeadline("DescribeListeners", deadlineNanos, () -> listeners(id));
                     out.put(id, new ClbLookup.Found(toInfo(lb, listeners)));
                 } catch (CloudException e) {
-                    out.put(id, new ClbLookup.Unknown(id, "CLB API answered " + e.code()));
+                    out.put(id, new ClbLookup.Unknown(id, e.brief(), e.fix()));
                 }
             }
         }
@@ -386,17 +406,31 @@ public final class TencentClb implements ClbCloud, FactsCache.Loader {
         try {
             return call.run();
         } catch (TencentCloudSDKException e) {
-            String code = e.getErrorCode() == null || e.getErrorCode().isEmpty() ? "ClientSideError" : e.getErrorCode();
+            String code = e.getErrorCode() == null || e.getErrorCode().isEmpty() ? CloudCodes.CLIENT_SIDE_ERROR : e.getErrorCode();
             outcome = code;
-            throw new CloudException(code, e.getMessage(), CloudCodes.retryable(code), e);
+            // No code: nothing answered, and the SDK's message is empty; the cause is in the HTTP client's exception.
+            throw failed(action, code, e, code.equals(CloudCodes.CLIENT_SIDE_ERROR) ? CloudCause.ofTransport(e)
+                    : CloudCause.ofCode(code));
         } catch (RuntimeException e) {
-            outcome = "ClientSideError";
-            throw new CloudException("ClientSideError", e.getClass().getSimpleName() + ": " + e.getMessage(), true, e);
+            outcome = CloudCodes.CLIENT_SIDE_ERROR;
+            throw failed(action, outcome, e, CloudCause.CLIENT_ERROR);
         } finally {
             Timer.builder("clbguard.cloud.calls").description("Tencent Cloud API calls by action and outcome")
                     .tag("action", action).tag("outcome", outcome).register(meters)
                     .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
+    }
+
+    /** The exception for a failed call, counted by cause and logged once per distinct failure. */
+    private CloudException failed(String action, String code, Exception e, CloudCause cause) {
+        boolean tagApi = action.endsWith("TagResources");
+        String host = tagApi ? Objects.requireNonNullElse(options.tagEndpoint(), TAG_HOST)
+                : Objects.requireNonNullElse(options.clbEndpoint(), CLB_HOST);
+        String brief = cause.describe(tagApi ? "Tag API" : "CLB API", host, action, code);
+        CloudException out = new CloudException(code, brief, CloudCodes.retryable(code), e, cause, brief, cause.fix(host, action));
+        failureCounts.get(cause).increment();
+        failures.failed(action, out);
+        return out;
     }
 
     private static void sleep(long millis) {

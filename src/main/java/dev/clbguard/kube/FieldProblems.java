@@ -27,6 +27,19 @@ public final class FieldProblems {
         return sb.toString();
     }
 
+    /** The JSON pointer of the failure ("/spec/ports/0"), to find where it is in the text. */
+    public static String pointer(JsonMappingException e) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) {
+                sb.append('/').append(LocatedDocuments.segment(r.getFieldName()));
+            } else if (r.getIndex() >= 0) {
+                sb.append('/').append(r.getIndex());
+            }
+        }
+        return sb.toString();
+    }
+
     /** What a model field expects. */
     public static String shape(Class<?> type) {
         if (type == null) {

@@ -115,7 +115,8 @@ public final class PolicyEngine {
                 String policy = step.bound().policy().id();
                 String text = ": CLB " + id + " could not be checked (" + u.reason() + ")";
                 if (step.bound().config().lookupFailure(review.dryRun()) == LookupFailure.DENY) {
-                    return List.of(Verdict.deny(policy, review, text + "; retry shortly, or set onLookupFailure: allow-with-warning"));
+                    return List.of(Verdict.deny(policy, review, text + "; " + (u.fix() == null ? "retry shortly" : u.fix())
+                            + ", or set onLookupFailure: allow-with-warning"));
                 }
                 return List.of(Verdict.warn(policy, review, text + "; admitted unchecked"));
             }

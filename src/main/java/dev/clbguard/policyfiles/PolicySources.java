@@ -20,7 +20,7 @@ public final class PolicySources {
     /** File name to content of the non-hidden *.yaml / *.yml files, sorted by name, each at most 1 MiB. */
     public static Map<String, String> read(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
-            throw new IOException("not a directory");
+            throw new IOException(Files.exists(dir) ? "not a directory" : "does not exist");
         }
         Map<String, String> out = new LinkedHashMap<>();
         try (Stream<Path> files = Files.list(dir)) {

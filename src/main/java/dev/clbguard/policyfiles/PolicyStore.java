@@ -16,6 +16,7 @@ import java.util.Set;
 
 import org.jboss.logging.Logger;
 
+import dev.clbguard.launch.StartupRefusal;
 import dev.clbguard.policy.PolicyCatalog;
 import dev.clbguard.policy.PolicyConfig;
 import dev.clbguard.policy.PolicyFiles;
@@ -56,6 +57,11 @@ public class PolicyStore {
         registry.gauge("clbguard.policy.load.errors", this, s -> s.errors.size());
         registry.gauge("clbguard.policy.active", this, s -> s.current.policies().size());
         reload();
+        if (!loaded) {
+            // Nothing was ever in force: serving would allow everything. Say so once, and do not start.
+            throw new StartupRefusal(errors.get(0) + ": mount the policy ConfigMap (clbguard-policies) there, or set"
+                    + " clbguard.policies.dir (CLBGUARD_POLICIES_DIR) to the directory of the policy files");
+        }
     }
 
     public PolicySet current() {
@@ -78,9 +84,10 @@ public class PolicyStore {
         try {
             contents = PolicySources.read(dir);
         } catch (IOException e) {
-            String message = "policy directory " + dir.toAbsolutePath() + " cannot be read: " + e.getMessage();
-            if (!List.of(message).equals(errors)) {
-                LOG.error(message + "; keeping the policies in force");
+            String message = "policy directory " + dir.toAbsolutePath() + " (clbguard.policies.dir) cannot be read: "
+                    + e.getMessage();
+            if (loaded && !List.of(message).equals(errors)) {
+                LOG.error(message + "; the policies in force stay until it can be read again");
             }
             errors = List.of(message);
             return;
@@ -88,12 +95,12 @@ public class PolicyStore {
         if (loaded && contents.equals(lastContents)) {
             return;
         }
-        apply(contents);
+        apply(dir, contents);
         lastContents = contents;
         loaded = true;
     }
 
-    private void apply(Map<String, String> contents) {
+    private void apply(Path dir, Map<String, String> contents) {
         Set<String> exempt = new LinkedHashSet<>(List.of("kube-system", webhook.namespace()));
         List<String> problems = new ArrayList<>();
         Map<String, PolicyConfig> merged = new LinkedHashMap<>();
@@ -105,21 +112,26 @@ public class PolicyStore {
                 lastGood.put(file.getKey(), configs);
             } else {
                 problems.addAll(r.errors());
-                if (lastGood.containsKey(file.getKey())) {
+                boolean kept = lastGood.containsKey(file.getKey());
+                if (kept) {
                     configs = lastGood.get(file.getKey());
-                    problems.add(file.getKey() + ": keeping its previous valid version until it is fixed");
                 }
+                // One line per file, every error of every document in it, and what is in force meanwhile.
+                LOG.error("invalid policy file " + dir.resolve(file.getKey()) + ": " + String.join("; ", r.errors())
+                        + (kept ? "; the last good version of this file stays in force until it is fixed"
+                                : "; this file never loaded: only its valid documents are in force until it is fixed"));
             }
             for (PolicyConfig c : configs) {
                 PolicyConfig previous = merged.putIfAbsent(c.id(), c);
                 if (previous != null) {
-                    problems.add(c.source() + ": policy " + c.id() + " is already defined in " + previous.source()
-                            + "; this definition is ignored");
+                    String twice = c.source() + ": policy " + c.id() + " is already defined in " + previous.source()
+                            + "; this definition is ignored";
+                    problems.add(twice);
+                    LOG.error("invalid policy file " + dir.resolve(file.getKey()) + ": " + twice);
                 }
             }
         }
         PolicySet set = PolicyCatalog.bind(List.copyOf(merged.values()));
-        problems.forEach(p -> LOG.error("invalid policy file: " + p));
         LOG.infof("policies from %s: %s", settings.dir(), set.policies().isEmpty() ? "none active"
                 : String.join(", ", set.policies().stream().map(b -> b.policy().id() + "=" + b.config().mode().name().toLowerCase()).toList()));
         current = set;

@@ -21,12 +21,18 @@ class AdmissionMetricsTest {
         post("/mutate", Fixtures.body("027"), 200);   // Ingress without class: patched by ingress-class-default
         post("/validate", Fixtures.body("036"), 200); // LoadBalancer Service: allowed
         post("/validate", "{\"kind\":\"AdmissionReview\"", 400);
+        com.fasterxml.jackson.databind.node.ObjectNode unreadable = Fixtures.tree("030");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) unreadable.at("/request/object/spec")).put("ports", "80");
+        post("/validate", Fixtures.json(unreadable), 200); // denied with code 400: spec.ports is not a list
 
         String m = given().get("/q/metrics").then().statusCode(200).extract().asString();
         has(m, "clbguard_admission_requests_total", "webhook=\"validate\"", "kind=\"Service\"", "operation=\"CREATE\"", "result=\"denied\"");
         has(m, "clbguard_admission_requests_total", "webhook=\"mutate\"", "kind=\"Ingress\"", "result=\"patched\"");
         has(m, "clbguard_admission_requests_total", "webhook=\"validate\"", "kind=\"Service\"", "result=\"allowed\"");
         has(m, "clbguard_admission_requests_total", "webhook=\"validate\"", "result=\"malformed\"");
+        // An object that cannot be read still names its kind and operation in the request.
+        has(m, "clbguard_admission_requests_total", "webhook=\"validate\"", "kind=\"Service\"", "operation=\"CREATE\"",
+                "result=\"invalid\"");
         has(m, "clbguard_admission_latency_seconds_bucket", "webhook=\"validate\"", "result=\"denied\"", "le=\"");
         has(m, "clbguard_admission_latency_seconds_count", "webhook=\"mutate\"", "result=\"patched\"");
         has(m, "clbguard_policy_results_total", "policy=\"elastic-service-types\"", "kind=\"Service\"", "result=\"denied\"");

@@ -23,13 +23,20 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class EmptyInputTest {
 
+    /** What kubectl get -o yaml and -o json print for a namespace without objects, and a List of empty Lists. */
+    private static final String EMPTY_LIST_YAML = "apiVersion: v1\nitems: []\nkind: List\nmetadata:\n  resourceVersion: \"\"\n";
+    private static final String EMPTY_LIST_JSON = "{\n    \"apiVersion\": \"v1\",\n    \"items\": [],\n    \"kind\": \"List\",\n"
+            + "    \"metadata\": {\n        \"resourceVersion\": \"\"\n    }\n}\n";
+    private static final String NESTED_EMPTY = "kind: List\napiVersion: v1\nitems:\n- {kind: ServiceList, apiVersion: v1, items: []}\n";
+
     @ParameterizedTest(name = "stdin ''{0}''")
-    @ValueSource(strings = { "", "\n\n", "# only a comment\n", "---\n---\n", "   " })
+    @ValueSource(strings = { "", "\n\n", "# only a comment\n", "---\n---\n", "   ", EMPTY_LIST_YAML, EMPTY_LIST_JSON,
+            NESTED_EMPTY, "---\n" + EMPTY_LIST_YAML + "---\n" })
     void emptyStdinIsAnInputError(String stdin) {
         ValidateCommandTest.Run r = run(Map.of(), stdin, args(PROFILE, "--offline", "--policies", POLICIES, "-"));
         assertEquals("", r.out());
-        assertEquals(lines("error: <stdin>: no Kubernetes object on stdin (the input is empty); did the command piped"
-                + " into validate fail?",
+        assertEquals(lines("error: <stdin>: no Kubernetes object on stdin (the input is empty, or a List without items);"
+                + " did the command piped into validate fail?",
                 "clbguard validate: 1 file(s), 0 Service/Ingress checked, 0 other object(s) skipped; 0 denied,"
                         + " 0 warning(s), 1 input error(s)"), r.err());
         assertEquals(2, r.code());
@@ -39,12 +46,13 @@ class EmptyInputTest {
     void emptyFileIsAnInputErrorNamingIt(@TempDir Path dir) throws IOException {
         Path empty = Files.writeString(dir.resolve("empty.yaml"), "");
         Path comments = Files.writeString(dir.resolve("comments.yml"), "# TODO\n---\n");
+        Path list = Files.writeString(dir.resolve("services.json"), EMPTY_LIST_JSON);
         ValidateCommandTest.Run r = run(Map.of(), "", args(PROFILE, "--offline", "--policies", POLICIES,
-                empty.toString(), comments.toString()));
-        assertEquals(lines("error: " + empty + ": no Kubernetes object in this file (it is empty or holds only comments)",
-                "error: " + comments + ": no Kubernetes object in this file (it is empty or holds only comments)",
-                "clbguard validate: 2 file(s), 0 Service/Ingress checked, 0 other object(s) skipped; 0 denied,"
-                        + " 0 warning(s), 2 input error(s)"), r.err());
+                empty.toString(), comments.toString(), list.toString()));
+        String none = ": no Kubernetes object in this file (it is empty, holds only comments, or a List without items)";
+        assertEquals(lines("error: " + empty + none, "error: " + comments + none, "error: " + list + none,
+                "clbguard validate: 3 file(s), 0 Service/Ingress checked, 0 other object(s) skipped; 0 denied,"
+                        + " 0 warning(s), 3 input error(s)"), r.err());
         assertEquals(2, r.code());
     }
 

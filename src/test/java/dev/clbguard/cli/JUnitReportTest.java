@@ -26,8 +26,8 @@ class JUnitReportTest {
         assertEquals(2, r.code(), "an input error wins over a denial, as in the other formats");
         String file = DIR + "/01-app.yaml";
         String broken = DIR + "/02-broken.json";
-        String notJson = "not valid JSON: Unexpected character ('&lt;' (code 60)): expected a valid value (JSON String,"
-                + " Number, Array, Object or token 'null', 'true' or 'false'); none of its objects were checked";
+        String notJson = "not valid JSON: unexpected character '&lt;': expected a value (an object, array, string, number,"
+                + " true, false or null); none of its objects were checked";
         assertEquals(ValidateCommandTest.lines(
                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
                 "<testsuites name=\"clbguard validate\" tests=\"4\" failures=\"1\" errors=\"1\">",

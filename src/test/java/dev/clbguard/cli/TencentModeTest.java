@@ -51,6 +51,25 @@ class TencentModeTest {
     }
 
     @Test
+    void anUnreachableApiIsNamedInTheDenialWithItsFix() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort(); // closed again: nothing listens there
+        }
+        Map<String, String> env = new HashMap<>(ValidateCommandTest.ENV_PROFILE);
+        env.put("TENCENTCLOUD_SECRET_ID", "AKIDexample");
+        env.put("TENCENTCLOUD_SECRET_KEY", "example-key");
+        env.put("CLBGUARD_CLOUD_ENDPOINT", "http://127.0.0.1:" + port);
+        ValidateCommandTest.Run r = ValidateCommandTest.run(env, "", List.of("--policies", "policies", MANIFESTS));
+        assertEquals(1, r.code(), r.err());
+        String expected = "CLB lb-classic1 could not be checked (CLB API unreachable: 127.0.0.1:" + port + " refused the"
+                + " connection); check DNS and egress from clbguard to 127.0.0.1:" + port + " (or clbguard.cloud.endpoint),"
+                + " or set onLookupFailure: allow-with-warning";
+        assertTrue(r.out().contains(expected), r.out());
+        assertTrue(!r.out().contains("ClientSideError") && !r.out().contains("example-key"), r.out());
+    }
+
+    @Test
     void plainHttpIsOnlyForALocalEmulator() {
         Map<String, String> env = new HashMap<>(ValidateCommandTest.ENV_PROFILE);
         env.put("TENCENTCLOUD_SECRET_ID", "AKIDexample");

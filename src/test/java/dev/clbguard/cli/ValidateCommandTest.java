@@ -38,7 +38,7 @@ class ValidateCommandTest {
             + " clusters only support headless ClusterIP; set spec.clusterIP: None or use type LoadBalancer";
     static final String NODE_PORT = ": has spec.type NodePort: an elastic cluster has no nodes to expose ports on;"
             + " use type LoadBalancer or a headless ClusterIP Service";
-    static final String NO_CLASS = ": had no class; set kubernetes.io/ingress.class=qcloud";
+    static final String NO_CLASS = ": had no class, so clbguard set kubernetes.io/ingress.class=qcloud";
 
     record Run(int code, String out, String err) {
     }
@@ -68,14 +68,17 @@ class ValidateCommandTest {
         assertEquals(lines(
                 MANIFESTS + "/01-shop.yaml:11: DENY elastic-service-types Service shop/backend" + NOT_HEADLESS,
                 MANIFESTS + "/01-shop.yaml:27: WARN ingress-class-default Ingress default/web" + NO_CLASS,
-                MANIFESTS + "/03-list.json:1: DENY elastic-service-types Service shop/admin-np" + NODE_PORT), r.out());
+                // An item of a List is placed at its own line, not the List's.
+                MANIFESTS + "/03-list.json:6: DENY elastic-service-types Service shop/admin-np" + NODE_PORT), r.out());
         assertEquals(lines(
                 "error: " + MANIFESTS + "/02-broken.yaml:11:13: not valid YAML: mapping values are not allowed here;"
                         + " none of its objects were checked",
                 "error: " + MANIFESTS + "/05-invalid-objects.yaml:1:1: Ingress extensions/v1beta1 is no longer served"
                         + " (Kubernetes 1.22+); use apiVersion networking.k8s.io/v1",
                 "error: " + MANIFESTS + "/05-invalid-objects.yaml:5:1: object has no kind",
-                "error: " + MANIFESTS + "/05-invalid-objects.yaml:7:1: Service spec.ports must be a list",
+                "error: " + MANIFESTS + "/05-invalid-objects.yaml:11:3: Service shop/wrong-shape spec.ports: the API server"
+                        + " would refuse this: json: cannot unmarshal object into Go struct field ServiceSpec.spec.ports of"
+                        + " type []v1.ServicePort",
                 "error: " + MANIFESTS + "/05-invalid-objects.yaml:13:1: Service has no metadata.name",
                 "error: " + MANIFESTS + "/05-invalid-objects.yaml:17:1: not a Kubernetes object (expected a mapping"
                         + " with apiVersion and kind)",
@@ -108,7 +111,7 @@ class ValidateCommandTest {
         elasticEnv.put("CLBGUARD_INGRESS_DEFAULT_CLASS", "internal");
         Run elastic = run(elasticEnv, "", List.of("--offline", "--policies", POLICIES, FIXTURES));
         assertEquals(1, elastic.code());
-        assertTrue(elastic.out().contains("Ingress shop/storefront: had no class; set kubernetes.io/ingress.class=internal"),
+        assertTrue(elastic.out().contains("Ingress shop/storefront: had no class, so clbguard set kubernetes.io/ingress.class=internal"),
                 elastic.out());
 
         Run overridden = run(elasticEnv, "", List.of("--offline", "--elastic=false", "--default-class", "qcloud",
@@ -214,16 +217,41 @@ class ValidateCommandTest {
         assertUsage(run(ENV_PROFILE, "", List.of("--offline", "--elastic=maybe", "--policies", POLICIES, FIXTURES)),
                 "Invalid value for option '--elastic'");
         assertUsage(run(ENV_PROFILE, "", List.of("--clb-state", CLI + "manifests/02-broken.yaml", "--policies", POLICIES,
-                FIXTURES)), "error: --clb-state " + CLI + "manifests/02-broken.yaml: not a valid CLB state file");
+                FIXTURES)), "error: --clb-state " + CLI + "manifests/02-broken.yaml:1:1: not a valid CLB state file: unknown"
+                + " field apiVersion (known here: loadBalancers)");
     }
 
     @Test
-    void anInvalidPolicyFileStopsTheRun(@TempDir Path dir) throws IOException {
+    void everyMalformedClusterSettingIsReportedAtOnce() {
+        Map<String, String> env = Map.of("CLBGUARD_CLUSTER_ELASTIC", "sometimes");
+        Run r = run(env, "", List.of("--cluster-id", "CLS-1", "--vpc-id", "my-vpc", "--owner-uin", "abc",
+                "--policies", POLICIES, FIXTURES));
+        assertEquals("", r.out());
+        assertEquals(lines(
+                "error: --cluster-id (clbguard.cluster.id) 'CLS-1' does not look right: expected cls-[a-z0-9]{8}",
+                "error: the cluster profile needs --region (or CLBGUARD_CLUSTER_REGION); only --offline runs without it",
+                "error: --vpc-id (clbguard.cluster.vpc-id) 'my-vpc' does not look right: expected vpc-[a-z0-9]{8}",
+                "error: --owner-uin (clbguard.cluster.owner-uin) 'abc' does not look right: expected [0-9]{5,20}",
+                "error: clbguard.cluster.elastic (CLBGUARD_CLUSTER_ELASTIC) must be true or false, not 'sometimes'"),
+                r.err());
+        assertEquals(2, r.code());
+    }
+
+    @Test
+    void anInvalidPolicyFileStopsTheRunNamingEveryErrorOfEveryDocument(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("a.yaml"), "id: elastic-service-types\nmode: enforce\nparameters: {nodePort: maybe}\n");
+        Files.writeString(dir.resolve("b.yaml"), "id: clb-annotations\nmode: enforce\n---\nid: clb-transitions\nmode: audit\n"
+                + "exempt: [tools]\nonLookupFailure: retry\n");
         Run r = run(ENV_PROFILE, "", List.of("--offline", "--policies", dir.toString(), FIXTURES));
         assertEquals("", r.out());
-        assertEquals(lines("error: invalid policy file: " + dir.resolve("a.yaml") + ": policy elastic-service-types:"
-                + " parameter nodePort must be one of [deny, allow], not 'maybe'"), r.err());
+        assertEquals(lines("error: invalid policy file: " + dir.resolve("a.yaml") + " (document 1): policy elastic-service-types:"
+                + " parameter nodePort must be one of [deny, allow], not 'maybe'",
+                "error: invalid policy file: " + dir.resolve("b.yaml") + " (document 2): unknown key 'exempt' (known: description,"
+                        + " exemptNamespaces, id, mode, onLookupFailure, parameters)",
+                "error: invalid policy file: " + dir.resolve("b.yaml") + " (document 2): policy clb-transitions: mode must be"
+                        + " enforce, warn or off, not 'audit'",
+                "error: invalid policy file: " + dir.resolve("b.yaml") + " (document 2): policy clb-transitions:"
+                        + " onLookupFailure must be deny or allow-with-warning, not 'retry'"), r.err());
         assertEquals(2, r.code());
     }
 

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import io.smallrye.config.ConfigValidationException;
 import io.smallrye.config.EnvConfigSource;
+import dev.clbguard.launch.StartupFailure;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 
@@ -24,9 +25,10 @@ import io.smallrye.config.SmallRyeConfigBuilder;
  * The cluster settings as the pod's environment gives them (cluster.env through envFrom), mapped the way the
  * application maps them at start: the shipped placeholders are refused, one line per setting, naming each.
  */
-class ClusterSettingsStartTest {
+public class ClusterSettingsStartTest {
 
-    static Map<String, String> shippedClusterEnv() throws Exception {
+    /** The environment webhook-config/base/cluster.env gives the pod, placeholders included. */
+    public static Map<String, String> shippedClusterEnv() throws Exception {
         Properties p = new Properties();
         p.load(new StringReader(Files.readString(Path.of("webhook-config/base/cluster.env"))));
         Map<String, String> env = new HashMap<>();
@@ -34,7 +36,8 @@ class ClusterSettingsStartTest {
         return env;
     }
 
-    static ClusterSettings start(Map<String, String> env) {
+    /** The settings mapped as at start; throws what the start fails with. */
+    public static ClusterSettings start(Map<String, String> env) {
         SmallRyeConfig config = new SmallRyeConfigBuilder().addDefaultInterceptors()
                 .withSources(new EnvConfigSource(env, 300)).withMapping(ClusterSettings.class).build();
         return config.getConfigMapping(ClusterSettings.class);
@@ -53,6 +56,13 @@ class ClusterSettingsStartTest {
         }
         assertEquals(4, e.getProblemCount(), message);
         assertFalse(message.contains("elastic"), "elastic has a safe value: " + message);
+        // What the pod's log says: one line, every setting, the fix once.
+        assertEquals("clbguard.cluster.id (CLBGUARD_CLUSTER_ID) \"CHANGE-ME\" is not a TKE cluster id (like cls-7k2m9q4p);"
+                + " clbguard.cluster.owner-uin (CLBGUARD_CLUSTER_OWNER_UIN) \"CHANGE-ME\" is not a numeric account UIN (like"
+                + " 100012345678); clbguard.cluster.region (CLBGUARD_CLUSTER_REGION) \"CHANGE-ME\" is not a Tencent Cloud"
+                + " region (like ap-guangzhou); clbguard.cluster.vpc-id (CLBGUARD_CLUSTER_VPC_ID) \"CHANGE-ME\" is not a VPC"
+                + " id (like vpc-4f8q2w1e): set them in cluster.env (the clbguard-cluster ConfigMap), or the chart's"
+                + " cluster.* values", StartupFailure.describe(e));
     }
 
     @Test
@@ -62,6 +72,21 @@ class ClusterSettingsStartTest {
         assertEquals(2, e.getProblemCount(), e.getMessage());
         assertTrue(e.getMessage().contains("clbguard.cluster.vpc-id"), e.getMessage());
         assertTrue(e.getMessage().contains("clbguard.cluster.owner-uin"), e.getMessage());
+        assertTrue(StartupFailure.describe(e).contains("clbguard.cluster.owner-uin (CLBGUARD_CLUSTER_OWNER_UIN) is not set; "),
+                StartupFailure.describe(e));
+    }
+
+    @Test
+    void elasticIsTrueOrFalseAndNothingElse() throws Exception {
+        Map<String, String> env = shippedClusterEnv();
+        env.putAll(Map.of("CLBGUARD_CLUSTER_ID", "cls-7k2m9q4p", "CLBGUARD_CLUSTER_REGION", "ap-guangzhou",
+                "CLBGUARD_CLUSTER_VPC_ID", "vpc-4f8q2w1e", "CLBGUARD_CLUSTER_OWNER_UIN", "100012345678",
+                "CLBGUARD_CLUSTER_ELASTIC", "yes please"));
+        var e = assertThrows(ConfigValidationException.class, () -> start(env));
+        assertEquals("clbguard.cluster.elastic (CLBGUARD_CLUSTER_ELASTIC) \"yes please\" is not true or false: set it in"
+                + " cluster.env (the clbguard-cluster ConfigMap), or the chart's cluster.* values", StartupFailure.describe(e));
+        env.put("CLBGUARD_CLUSTER_ELASTIC", "TRUE");
+        assertTrue(start(env).elastic());
     }
 
     @Test

@@ -50,7 +50,7 @@ class PolicyFilesTest {
         assertEquals(LookupFailure.ALLOW_WITH_WARNING, c.onLookupFailure());
         assertEquals(Set.of("tools"), c.exemptNamespaces());
         assertEquals("allow", c.parameters().get("nodePort"));
-        assertEquals("elastic.yaml", c.source());
+        assertEquals("elastic.yaml (document 1)", c.source());
     }
 
     @Test
@@ -120,12 +120,12 @@ class PolicyFilesTest {
     @Test
     void invalidYamlIsReportedWithLineAndColumn() {
         PolicyFiles.Result r = parse("broken.yaml", "id: clb-annotations\nmode: [enforce\n");
-        oneError(r, "broken.yaml: not valid YAML at line ", ", column ");
+        oneError(r, "broken.yaml (document 1): not valid YAML at line ", ", column ");
         assertTrue(!r.errors().get(0).contains("\n"), r.errors().get(0));
-        oneError(parse("b.yaml", "id: clb-annotations\n  mode: enforce\n"), "b.yaml: not valid YAML at line 2");
+        oneError(parse("b.yaml", "id: clb-annotations\n  mode: enforce\n"), "b.yaml (document 1): not valid YAML at line 2");
         // A broken second document: the first one still counts.
         PolicyFiles.Result later = parse("c.yaml", "id: clb-annotations\nmode: enforce\n---\nid: [\n");
-        oneError(later, "c.yaml: not valid YAML at line ");
+        oneError(later, "c.yaml (document 2): not valid YAML at line ");
         assertEquals(List.of("clb-annotations"), later.configs().stream().map(PolicyConfig::id).toList());
     }
 
@@ -133,15 +133,38 @@ class PolicyFilesTest {
     void oneBadDocumentDoesNotTakeTheOthersDown() {
         PolicyFiles.Result r = parse("all.yaml", "id: clb-annotations\nmode: nope\n---\nid: clb-transitions\nmode: enforce\n");
         assertEquals(1, r.errors().size());
-        assertTrue(r.errors().get(0).startsWith("all.yaml: "), r.errors().get(0));
+        assertTrue(r.errors().get(0).startsWith("all.yaml (document 1): "), r.errors().get(0));
         assertEquals(List.of("clb-transitions"), r.configs().stream().map(PolicyConfig::id).toList());
+    }
+
+    @Test
+    void everyProblemOfEveryDocumentIsReportedNotTheFirstAlone() {
+        PolicyFiles.Result r = parse("all.yaml", """
+                id: clb-transitions
+                mode: audit
+                exclude: [a]
+                onLookupFailure: retry
+                exemptNamespaces: [tools, 3]
+                parameters: {classChange: ignore}
+                ---
+                mode: warn
+                """);
+        assertEquals(List.of(
+                "all.yaml (document 1): unknown key 'exclude' (known: description, exemptNamespaces, id, mode, onLookupFailure,"
+                        + " parameters)",
+                "all.yaml (document 1): policy clb-transitions: mode must be enforce, warn or off, not 'audit'",
+                "all.yaml (document 1): policy clb-transitions: exemptNamespaces must hold namespace names, not 3",
+                "all.yaml (document 1): policy clb-transitions: onLookupFailure must be deny or allow-with-warning, not 'retry'",
+                "all.yaml (document 1): policy clb-transitions: parameter classChange must be one of [warn, deny], not 'ignore'",
+                "all.yaml (document 2): missing id"), r.errors());
+        assertEquals(List.of(), r.configs());
     }
 
     @Test
     void aDuplicateIdKeepsTheFirstDefinition() {
         PolicyFiles.Result r = parse("a.yaml", "id: clb-annotations\nmode: enforce\n",
                 "b.yaml", "id: clb-annotations\nmode: off\n");
-        oneError(r, "b.yaml: policy clb-annotations is already defined in a.yaml");
+        oneError(r, "b.yaml (document 1): policy clb-annotations is already defined in a.yaml (document 1)");
         assertEquals(Mode.ENFORCE, r.configs().get(0).mode());
     }
 

@@ -176,6 +176,18 @@ class ChartTest {
         assertTrue(kinds.containsAll(Set.of("Certificate", "PrometheusRule", "PodMonitor")), kinds.toString());
         assertFalse(kinds.contains("CustomResourceDefinition"));
         assertFalse(env(objects).containsKey("TENCENTCLOUD_SECRET_ID"), "workload identity: no key pair");
+        assertEquals(Map.of("tke.cloud.tencent.com/role-arn", "qcs::cam::uin/100012345678:roleName/clbguard"),
+                Manifests.one(objects, io.fabric8.kubernetes.api.model.ServiceAccount.class, "clbguard").getMetadata()
+                        .getAnnotations(), "workload identity: the ServiceAccount names the role");
+    }
+
+    @Test
+    void theServiceAccountHasNoAnnotationsUnlessGiven() {
+        assertEquals(Map.of(), Manifests.one(Chart.render(Chart.CLUSTER), io.fabric8.kubernetes.api.model.ServiceAccount.class,
+                "clbguard").getMetadata().getAnnotations());
+        Exception e = assertThrows(IllegalStateException.class, () -> Chart.render(Chart.with(Map.of(
+                "serviceAccount.annotations.a", 1))));
+        assertTrue(e.getMessage().contains("serviceAccount"), e.getMessage());
     }
 
     @Test

@@ -188,8 +188,8 @@ abstract class ExistingClb implements Policy {
                 }
             }
         }
-        return both.isEmpty() ? null : deny(review, id, "port " + String.join(", ", both) + " is already named by "
-                + other, TkeCodes.SVC_PORT_CONFLICT, "use other ports or another CLB");
+        return both.isEmpty() ? null : deny(review, id, ports(both, "is", "are") + " already named by " + other,
+                TkeCodes.SVC_PORT_CONFLICT, "use other ports or another CLB");
     }
 
     /** "80/TCP" and "80/HTTP" need one listener port; "80/UDP" lives beside them. */
@@ -264,6 +264,12 @@ abstract class ExistingClb implements Policy {
     }
 
     /** At most three listeners ("lbl-1a2b3c4d HTTP:80"), then a count: messages stay one short line. */
+    /** "port 80/TCP is" or "ports 8443/TCP, 80/UDP are": the subject of a sentence, with its verb agreeing. */
+    static String ports(List<String> ports, String singular, String plural) {
+        return ports.size() == 1 ? "port " + ports.get(0) + " " + singular
+                : "ports " + String.join(", ", ports) + " " + plural;
+    }
+
     static String describe(List<ClbListener> listeners) {
         List<String> parts = new ArrayList<>();
         for (int i = 0; i < listeners.size() && i < 3; i++) {

@@ -55,7 +55,7 @@ public final class IngressClassDefault implements Policy {
         }
         String cls = ctx.profile().defaultIngressClass();
         if ("field".equals(ctx.config().choice("target", "annotation", TARGETS))) {
-            return List.of(Verdict.mutate(ID, review, "had no class; set spec.ingressClassName=" + cls,
+            return List.of(Verdict.mutate(ID, review, "had no class, so clbguard set spec.ingressClassName=" + cls,
                     o -> {
                         Ingress target = (Ingress) o;
                         if (target.getSpec() == null) {
@@ -64,7 +64,7 @@ public final class IngressClassDefault implements Policy {
                         target.getSpec().setIngressClassName(cls);
                     }));
         }
-        return List.of(Verdict.mutate(ID, review, "had no class; set " + TkeAnnotations.INGRESS_CLASS
+        return List.of(Verdict.mutate(ID, review, "had no class, so clbguard set " + TkeAnnotations.INGRESS_CLASS
                 + "=" + cls, o -> {
                     Map<String, String> annotations = o.getMetadata().getAnnotations() == null ? new HashMap<>()
                             : new HashMap<>(o.getMetadata().getAnnotations());

@@ -88,7 +88,8 @@ public final class ServiceExistingClb extends ExistingClb {
             }
         }
         if (!taken.isEmpty()) {
-            out.add(deny(review, id, "port " + String.join(", ", ports) + " is taken by listener " + describe(taken),
+            out.add(deny(review, id, ports(ports, "is", "are") + " taken by " + (taken.size() == 1 ? "listener " : "listeners ")
+                    + describe(taken),
                     TkeCodes.SVC_PORT_CONFLICT, "use other ports or another CLB"));
         }
     }

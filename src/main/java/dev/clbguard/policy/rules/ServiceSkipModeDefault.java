@@ -48,8 +48,8 @@ public final class ServiceSkipModeDefault implements Policy {
             return List.of();
         }
         return List.of(Verdict.mutate(ID, review, "is of class " + Ownership.LOAD_BALANCER_CLASS
-                + "; set " + TkeAnnotations.SERVICE_MODE + "=" + TkeAnnotations.SERVICE_MODE_SKIP
-                + " so that TKE's service-controller leaves its CLB to clbguard", o -> {
+                + ", so clbguard set " + TkeAnnotations.SERVICE_MODE + "=" + TkeAnnotations.SERVICE_MODE_SKIP
+                + ": TKE's service-controller leaves its CLB to clbguard", o -> {
                     Map<String, String> annotations = o.getMetadata().getAnnotations() == null ? new HashMap<>()
                             : new HashMap<>(o.getMetadata().getAnnotations());
                     annotations.put(TkeAnnotations.SERVICE_MODE, TkeAnnotations.SERVICE_MODE_SKIP);

@@ -12,6 +12,7 @@ import static dev.clbguard.policy.rules.ClbTestData.port;
 import static dev.clbguard.policy.rules.ClbTestData.service;
 import static dev.clbguard.policy.rules.ClbTestData.update;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
@@ -65,6 +66,9 @@ class ClaimsTest {
         Verdict v = only(judgeService(service(LB, SHARE, port(443, "TCP"), port(80, "TCP")), tcp80), Verdict.Effect.DENY);
         assertEquals("service-existing-clb: Service shop/api cannot use lb-6swtxp1x: port 80/TCP is already named by"
                 + " Service shop/web (not yet tagged by TKE) [E4014]; use other ports or another CLB", v.message());
+        ClbFacts two = claimedBy(service(LB, SHARE, port(8443, "TCP"), port(80, "UDP")), "web", Map.of());
+        Verdict both = only(judgeService(service(LB, SHARE, port(8443, "TCP"), port(80, "UDP")), two), Verdict.Effect.DENY);
+        assertTrue(both.message().contains(": ports 8443/TCP, 80/UDP are already named by Service shop/web"), both.message());
     }
 
     @Test

@@ -154,6 +154,8 @@ class ServiceExistingClbTest {
         assertEquals(List.of(), eval(create(service(LB, SHARE, port(80, "UDP"), port(53, "TCP"))), found(busy)));
         Verdict v = only(eval(create(service(LB, SHARE, port(443, "TCP"), port(80, "TCP"))), found(busy)), Verdict.Effect.DENY);
         assertTrue(v.message().contains("port 80/TCP is taken by listener lbl-80http HTTP:80 [E4014]"), v.message());
+        Verdict two = only(eval(create(service(LB, SHARE, port(80, "TCP"), port(53, "UDP"))), found(busy)), Verdict.Effect.DENY);
+        assertTrue(two.message().contains("ports 80/TCP, 53/UDP are taken by listeners lbl-80http HTTP:80, "), two.message());
     }
 
     @Test

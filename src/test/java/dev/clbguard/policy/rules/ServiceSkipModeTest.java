@@ -34,6 +34,10 @@ class ServiceSkipModeTest {
         Service svc = mine();
         List<Verdict> vs = run(mutate, create(svc, Origin.MUTATING_CALL));
         assertEquals(1, vs.size());
+        // The warning kubectl prints says what was done, not what the user should do.
+        assertEquals("service-skip-mode-default: Service shop/api is of class clbguard.dev/clb, so clbguard set"
+                + " service.cloud.tencent.com/mode=skip: TKE's service-controller leaves its CLB to clbguard",
+                vs.get(0).message());
         vs.get(0).mutation().accept(svc);
         assertEquals("skip", svc.getMetadata().getAnnotations().get(TkeAnnotations.SERVICE_MODE));
         assertEquals(List.of(), run(mutate, create(svc, Origin.MUTATING_CALL)), "idempotent");
