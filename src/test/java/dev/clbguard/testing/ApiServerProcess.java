@@ -62,8 +62,7 @@ public final class ApiServerProcess implements AutoCloseable {
                 System.exit(2);
             }
         }
-        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new Dispatcher(slow, slowMillis), false);
+        KubernetesMockServer server = server(slow, slowMillis);
         server.init(InetAddress.getLoopbackAddress(), port);
         System.out.println(READY + "http://127.0.0.1:" + server.getPort() + "/");
         System.out.flush();
@@ -73,6 +72,15 @@ public final class ApiServerProcess implements AutoCloseable {
         }
         server.destroy();
         System.exit(0);
+    }
+
+    /** The same server in this JVM, not yet started ({@code init()}), for tests that need no process of its own. */
+    public static KubernetesMockServer inProcess() {
+        return server(null, 0);
+    }
+
+    private static KubernetesMockServer server(String slow, long slowMillis) {
+        return new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new Dispatcher(slow, slowMillis), false);
     }
 
     /** fabric8's CRUD dispatcher with delete preconditions and, optionally, slow answers to some writes. */
