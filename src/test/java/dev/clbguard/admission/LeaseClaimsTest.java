@@ -154,8 +154,12 @@ class LeaseClaimsTest {
         return new ClbFacts(Map.of(lbId, new ClbLookup.Found(clb)));
     }
 
-    /** The validating call of {@code obj}, judged and claimed through {@code through}, as the handler does. */
     LeaseClaims.Outcome admit(LeaseClaims through, HasMetadata obj, boolean dryRun, Claims live, PolicySet set) {
+        return admit(through, obj, lb, dryRun, live, set);
+    }
+
+    /** The validating call of {@code obj} naming the free CLB {@code lb}, judged and claimed as the handler does. */
+    static LeaseClaims.Outcome admit(LeaseClaims through, HasMetadata obj, String lb, boolean dryRun, Claims live, PolicySet set) {
         ResourceKind kind = obj.getKind().equals("Ingress") ? ResourceKind.INGRESS : ResourceKind.SERVICE;
         ObjectReview review = new ObjectReview(kind, Operation.CREATE, obj, null, dryRun, Origin.VALIDATING_CALL);
         PolicyEngine.Plan plan = PolicyEngine.plan(review, set);
