@@ -133,7 +133,8 @@ public class AdmissionHandler {
         Optional<LeaseClaims> claims = leases.claims();
         Optional<Claim> mine = webhook == Webhook.VALIDATE ? claimed(call) : Optional.empty();
         if (decision.allowed() && claims.isPresent() && mine.isPresent()) {
-            LeaseClaims.Outcome o = claims.get().claim(mine.get(), review.dryRun(), leases.live(), decision,
+            LeaseClaims.Outcome o = claims.get().claim(mine.get(), review.dryRun(),
+                    review.operation() == Operation.UPDATE, leases.live(), decision,
                     LeaseClaims.judge(call.plan(), profile, fetched.facts, mine.get().clbId()));
             decision = o.decision();
             recordHere = o.failed();

@@ -80,10 +80,12 @@ public final class LeaseClaims {
     /**
      * Takes (or, on a dry run, only checks) the CLB {@code mine} names, for an object {@code judged} allowed.
      * {@code live}: the claims of the live objects, where the index has synced ({@link Claims#NONE} otherwise).
+     * {@code renewing}: an UPDATE, whose object most likely holds the Lease already: read it first, which saves the
+     * create that would fail.
      */
-    public Outcome claim(Claim mine, boolean dryRun, Claims live, Decision judged, Judge judge) {
+    public Outcome claim(Claim mine, boolean dryRun, boolean renewing, Claims live, Decision judged, Judge judge) {
         long deadline = System.nanoTime() + budget.toNanos();
-        Future<Outcome> f = executor.submit(() -> run(mine, dryRun, live, judged, judge, deadline));
+        Future<Outcome> f = executor.submit(() -> run(mine, dryRun || renewing, dryRun, live, judged, judge, deadline));
         try {
             return f.get(budget.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
@@ -98,14 +100,15 @@ public final class LeaseClaims {
         }
     }
 
-    private Outcome run(Claim mine, boolean dryRun, Claims live, Decision judged, Judge judge, long deadline) {
-        if (!dryRun && leases.create(mine.clbId(), List.of(new Holder(mine, clock.instant()))).isPresent()) {
+    private Outcome run(Claim mine, boolean readFirst, boolean dryRun, Claims live, Decision judged, Judge judge,
+            long deadline) {
+        if (!readFirst && leases.create(mine.clbId(), List.of(new Holder(mine, clock.instant()))).isPresent()) {
             return new Outcome(judged, true, false);
         }
         for (int i = 0; i < ATTEMPTS && System.nanoTime() < deadline; i++) {
             Optional<Lease> read = leases.read(mine.clbId());
             if (read.isEmpty()) {
-                // Released by the leader since: start again from a create.
+                // None yet (read first), or released by the leader since: create it.
                 if (dryRun) {
                     return new Outcome(judged, false, false);
                 }

@@ -167,7 +167,7 @@ class LeaseClaimsTest {
         Decision judged = PolicyEngine.evaluate(plan, PROFILE, ids -> facts);
         assertTrue(judged.allowed(), "the CLB alone allows it: " + judged.denials());
         Claim mine = Claim.of(obj, "").orElseThrow();
-        return through.claim(mine, dryRun, live, judged, LeaseClaims.judge(plan, PROFILE, facts, lb));
+        return through.claim(mine, dryRun, false, live, judged, LeaseClaims.judge(plan, PROFILE, facts, lb));
     }
 
     LeaseClaims.Outcome admit(HasMetadata obj) {
@@ -210,6 +210,23 @@ class LeaseClaimsTest {
         assertEquals(1, written.size());
         assertEquals(again.getMetadata().getUid(), written.get(0).claim().uid());
         assertEquals(clock.now, written.get(0).renewed());
+    }
+
+    @Test
+    void anUpdateReadsTheLeaseFirstAndRenewsItWithOneWrite() {
+        HasMetadata web = service("web", lb, Map.of());
+        Decision judged = PolicyEngine.evaluate(PolicyEngine.plan(new ObjectReview(ResourceKind.SERVICE, Operation.UPDATE,
+                web, web, false, Origin.VALIDATING_CALL), policies(c -> c)), PROFILE, ids -> free(lb));
+        Claim mine = Claim.of(web, "").orElseThrow();
+        int before = server.getRequestCount();
+        // An object admitted before the Leases: none to read, so it is created.
+        assertTrue(claims.claim(mine, false, true, Claims.NONE, judged, null).held());
+        assertEquals(2, server.getRequestCount() - before, "a read and a create");
+        clock.now = clock.now.plusSeconds(5);
+        before = server.getRequestCount();
+        assertTrue(claims.claim(mine, false, true, Claims.NONE, judged, null).held());
+        assertEquals(2, server.getRequestCount() - before, "a read and the renewing write, no create refused first");
+        assertEquals(clock.now, ClaimLease.holders(leases.read(lb).orElseThrow()).get(0).renewed());
     }
 
     @Test
@@ -271,7 +288,7 @@ class LeaseClaimsTest {
         ObjectReview review = new ObjectReview(ResourceKind.SERVICE, Operation.CREATE, obj, null, false, Origin.VALIDATING_CALL);
         PolicyEngine.Plan plan = PolicyEngine.plan(review, policies(x -> x));
         ClbFacts facts = free(lb);
-        return claims.claim(Claim.of(obj, "").orElseThrow(), false, Claims.NONE,
+        return claims.claim(Claim.of(obj, "").orElseThrow(), false, false, Claims.NONE,
                 PolicyEngine.evaluate(plan, PROFILE, ids -> facts), wrap.apply(LeaseClaims.judge(plan, PROFILE, facts, lb)));
     }
 

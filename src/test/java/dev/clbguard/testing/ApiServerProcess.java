@@ -79,7 +79,8 @@ public final class ApiServerProcess implements AutoCloseable {
         return server(null, 0);
     }
 
-    private static KubernetesMockServer server(String slow, long slowMillis) {
+    /** The same, answering the writes that contain {@code slow} only {@code slowMillis} later. */
+    public static KubernetesMockServer server(String slow, long slowMillis) {
         return new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new Dispatcher(slow, slowMillis), false);
     }
 
