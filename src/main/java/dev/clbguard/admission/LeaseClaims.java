@@ -79,11 +79,12 @@ public final class LeaseClaims {
 
     /**
      * Takes (or, on a dry run, only checks) the CLB {@code mine} names, for an object {@code judged} allowed.
-     * {@code live}: the claims of the live objects, where the index has synced ({@link Claims#NONE} otherwise).
+     * {@code live}: the claims of the live objects; none without an index, empty while the index is still listing.
      * {@code renewing}: an UPDATE, whose object most likely holds the Lease already: read it first, which saves the
      * create that would fail.
      */
-    public Outcome claim(Claim mine, boolean dryRun, boolean renewing, Claims live, Decision judged, Judge judge) {
+    public Outcome claim(Claim mine, boolean dryRun, boolean renewing, Optional<Claims> live, Decision judged,
+            Judge judge) {
         long deadline = System.nanoTime() + budget.toNanos();
         Future<Outcome> f = executor.submit(() -> run(mine, dryRun || renewing, dryRun, live, judged, judge, deadline));
         try {
@@ -100,8 +101,8 @@ public final class LeaseClaims {
         }
     }
 
-    private Outcome run(Claim mine, boolean readFirst, boolean dryRun, Claims live, Decision judged, Judge judge,
-            long deadline) {
+    private Outcome run(Claim mine, boolean readFirst, boolean dryRun, Optional<Claims> live, Decision judged,
+            Judge judge, long deadline) {
         if (!readFirst && leases.create(mine.clbId(), List.of(new Holder(mine, clock.instant()))).isPresent()) {
             return new Outcome(judged, true, false);
         }

@@ -93,18 +93,25 @@ public class LeaseClaimsRuntime {
         return Optional.ofNullable(claims);
     }
 
-    /** The live objects' claims, where the index has synced: before that nothing proves a holder live. */
-    public Claims live() {
+    /**
+     * The live objects' claims: none without an index (no holder is ever live), empty while the index is still
+     * listing (any holder may be: a replica that just started takes over nothing).
+     */
+    public Optional<Claims> live() {
         LiveIndex index = live.index().orElse(null);
-        return index != null && index.synced() ? index::claims : Claims.NONE;
+        if (index == null) {
+            return Optional.of(Claims.NONE);
+        }
+        return index.synced() ? Optional.of(index::claims) : Optional.empty();
     }
 
     private void sweep() {
         try {
             LiveIndex index = live.index().orElse(null);
             SharedIndexInformer<Lease> leases = informer();
-            if (index != null && index.synced() && leases.hasSynced()) {
-                sweep.pass(leases.getStore().list(), index::claims, clock.instant());
+            // Without an index no holder is ever live, in admission as here: expired ones are released.
+            if ((index == null || index.synced()) && leases.hasSynced()) {
+                sweep.pass(leases.getStore().list(), index == null ? Claims.NONE : index::claims, clock.instant());
             }
         } catch (RuntimeException e) {
             // The next pass tries again; a schedule that throws would stop for good.

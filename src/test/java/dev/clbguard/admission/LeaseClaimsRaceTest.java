@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -57,9 +58,9 @@ class LeaseClaimsRaceTest {
                 LeaseClaims rb = replicas.get((i + 1) % 3);
                 CyclicBarrier together = new CyclicBarrier(2);
                 CompletableFuture<LeaseClaims.Outcome> fa = CompletableFuture.supplyAsync(() -> race(together,
-                        () -> LeaseClaimsTest.admit(ra, a, lb, false, Claims.NONE, policies)), executor);
+                        () -> LeaseClaimsTest.admit(ra, a, lb, false, Optional.of(Claims.NONE), policies)), executor);
                 CompletableFuture<LeaseClaims.Outcome> fb = CompletableFuture.supplyAsync(() -> race(together,
-                        () -> LeaseClaimsTest.admit(rb, b, lb, false, Claims.NONE, policies)), executor);
+                        () -> LeaseClaimsTest.admit(rb, b, lb, false, Optional.of(Claims.NONE), policies)), executor);
                 LeaseClaims.Outcome oa = fa.join();
                 LeaseClaims.Outcome ob = fb.join();
                 boolean allowedA = oa.decision().allowed();

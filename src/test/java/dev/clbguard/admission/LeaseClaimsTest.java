@@ -15,6 +15,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -154,12 +155,13 @@ class LeaseClaimsTest {
         return new ClbFacts(Map.of(lbId, new ClbLookup.Found(clb)));
     }
 
-    LeaseClaims.Outcome admit(LeaseClaims through, HasMetadata obj, boolean dryRun, Claims live, PolicySet set) {
+    LeaseClaims.Outcome admit(LeaseClaims through, HasMetadata obj, boolean dryRun, Optional<Claims> live, PolicySet set) {
         return admit(through, obj, lb, dryRun, live, set);
     }
 
     /** The validating call of {@code obj} naming the free CLB {@code lb}, judged and claimed as the handler does. */
-    static LeaseClaims.Outcome admit(LeaseClaims through, HasMetadata obj, String lb, boolean dryRun, Claims live, PolicySet set) {
+    static LeaseClaims.Outcome admit(LeaseClaims through, HasMetadata obj, String lb, boolean dryRun, Optional<Claims> live,
+            PolicySet set) {
         ResourceKind kind = obj.getKind().equals("Ingress") ? ResourceKind.INGRESS : ResourceKind.SERVICE;
         ObjectReview review = new ObjectReview(kind, Operation.CREATE, obj, null, dryRun, Origin.VALIDATING_CALL);
         PolicyEngine.Plan plan = PolicyEngine.plan(review, set);
@@ -171,7 +173,7 @@ class LeaseClaimsTest {
     }
 
     LeaseClaims.Outcome admit(HasMetadata obj) {
-        return admit(claims, obj, false, Claims.NONE, policies(c -> c));
+        return admit(claims, obj, false, Optional.of(Claims.NONE), policies(c -> c));
     }
 
     static String denial(LeaseClaims.Outcome o) {
@@ -220,11 +222,11 @@ class LeaseClaimsTest {
         Claim mine = Claim.of(web, "").orElseThrow();
         int before = server.getRequestCount();
         // An object admitted before the Leases: none to read, so it is created.
-        assertTrue(claims.claim(mine, false, true, Claims.NONE, judged, null).held());
+        assertTrue(claims.claim(mine, false, true, Optional.of(Claims.NONE), judged, null).held());
         assertEquals(2, server.getRequestCount() - before, "a read and a create");
         clock.now = clock.now.plusSeconds(5);
         before = server.getRequestCount();
-        assertTrue(claims.claim(mine, false, true, Claims.NONE, judged, null).held());
+        assertTrue(claims.claim(mine, false, true, Optional.of(Claims.NONE), judged, null).held());
         assertEquals(2, server.getRequestCount() - before, "a read and the renewing write, no create refused first");
         assertEquals(clock.now, ClaimLease.holders(leases.read(lb).orElseThrow()).get(0).renewed());
     }
@@ -247,8 +249,16 @@ class LeaseClaimsTest {
         admit(service("stored", lb, Map.of()));
         clock.now = clock.now.plus(WINDOW.multipliedBy(3));
         Claims live = Claims.of(List.of(Claim.of(service("stored", lb, Map.of()), "not yet tagged by TKE").orElseThrow()));
-        assertTrue(denial(admit(claims, service("late", lb, Map.of()), false, live, policies(c -> c)))
+        assertTrue(denial(admit(claims, service("late", lb, Map.of()), false, Optional.of(live), policies(c -> c)))
                 .contains("already named by Service shop/stored"));
+    }
+
+    @Test
+    void anExpiredHolderStandsWhileTheIndexIsStillListing() {
+        admit(service("maybe-stored", lb, Map.of()));
+        clock.now = clock.now.plus(WINDOW.multipliedBy(3));
+        assertTrue(denial(admit(claims, service("late", lb, Map.of()), false, Optional.empty(), policies(c -> c)))
+                .contains("already named by Service shop/maybe-stored"));
     }
 
     @Test
@@ -288,7 +298,7 @@ class LeaseClaimsTest {
         ObjectReview review = new ObjectReview(ResourceKind.SERVICE, Operation.CREATE, obj, null, false, Origin.VALIDATING_CALL);
         PolicyEngine.Plan plan = PolicyEngine.plan(review, policies(x -> x));
         ClbFacts facts = free(lb);
-        return claims.claim(Claim.of(obj, "").orElseThrow(), false, false, Claims.NONE,
+        return claims.claim(Claim.of(obj, "").orElseThrow(), false, false, Optional.of(Claims.NONE),
                 PolicyEngine.evaluate(plan, PROFILE, ids -> facts), wrap.apply(LeaseClaims.judge(plan, PROFILE, facts, lb)));
     }
 
@@ -299,7 +309,7 @@ class LeaseClaimsTest {
         LeaseClaims replicaC = new LeaseClaims(new ClaimLeases(client, "clbguard", WINDOW), WINDOW, BUDGET, clock, EXECUTOR);
         List<LeaseClaims.Outcome> c = new ArrayList<>();
         LeaseClaims.Outcome b = admitJudgedBy(service("b", lb, SHARE, 80), judge -> after(() -> c.add(admit(replicaC,
-                service("c", lb, SHARE, 80), false, Claims.NONE, policies(x -> x))), judge));
+                service("c", lb, SHARE, 80), false, Optional.of(Claims.NONE), policies(x -> x))), judge));
         assertTrue(c.get(0).held(), "C took port 80");
         assertTrue(denial(b).contains("port 80/TCP is already named by Service shop/c"), "B read again and saw C");
         assertEquals(List.of("https", "c"), holders());
@@ -327,12 +337,12 @@ class LeaseClaimsTest {
 
     @Test
     void aDryRunReadsTheHoldersButNeverWrites() {
-        LeaseClaims.Outcome dry = admit(claims, service("rehearsal", lb, Map.of()), true, Claims.NONE, policies(c -> c));
+        LeaseClaims.Outcome dry = admit(claims, service("rehearsal", lb, Map.of()), true, Optional.of(Claims.NONE), policies(c -> c));
         assertTrue(dry.decision().allowed() && !dry.held());
         assertTrue(leases.read(lb).isEmpty(), "a dry run created a Lease");
         admit(service("real", lb, Map.of()));
         String rv = resourceVersion();
-        assertTrue(denial(admit(claims, service("rehearsal", lb, Map.of()), true, Claims.NONE, policies(c -> c)))
+        assertTrue(denial(admit(claims, service("rehearsal", lb, Map.of()), true, Optional.of(Claims.NONE), policies(c -> c)))
                 .contains("already named by Service shop/real"));
         assertEquals(rv, resourceVersion());
     }
@@ -367,13 +377,13 @@ class LeaseClaimsTest {
         try (KubernetesClient nowhere = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
                 .withMasterUrl("http://127.0.0.1:" + closed + "/").withRequestRetryBackoffLimit(0).build()).build()) {
             LeaseClaims unreachable = new LeaseClaims(new ClaimLeases(nowhere, "clbguard", WINDOW), WINDOW, BUDGET, clock, EXECUTOR);
-            LeaseClaims.Outcome denied = admit(unreachable, service("api", lb, Map.of()), false, Claims.NONE, policies(c -> c));
+            LeaseClaims.Outcome denied = admit(unreachable, service("api", lb, Map.of()), false, Optional.of(Claims.NONE), policies(c -> c));
             assertTrue(denied.failed());
             assertEquals("service-existing-clb: Service shop/api: CLB " + lb + " could not be checked (its claim could not"
                     + " be recorded: the API server could not be reached); retry shortly, or set onLookupFailure:"
                     + " allow-with-warning", denial(denied));
 
-            LeaseClaims.Outcome warned = admit(unreachable, service("api", lb, Map.of()), false, Claims.NONE,
+            LeaseClaims.Outcome warned = admit(unreachable, service("api", lb, Map.of()), false, Optional.of(Claims.NONE),
                     policies(c -> c.withLookupFailure(LookupFailure.ALLOW_WITH_WARNING)));
             assertTrue(warned.failed() && warned.decision().allowed() && !warned.held(), "allowed, for this replica to record");
             assertTrue(warned.decision().warnings().get(0).message().endsWith("; admitted unchecked"));
@@ -400,7 +410,7 @@ class LeaseClaimsTest {
                     .withMasterUrl("http://127.0.0.1:" + silent.getLocalPort() + "/").withRequestRetryBackoffLimit(0).build()).build()) {
                 LeaseClaims claimsOnSlow = new LeaseClaims(new ClaimLeases(slow, "clbguard", WINDOW), WINDOW, budget, clock, EXECUTOR);
                 long start = System.nanoTime();
-                LeaseClaims.Outcome o = admit(claimsOnSlow, service("api", lb, Map.of()), false, Claims.NONE, policies(c -> c));
+                LeaseClaims.Outcome o = admit(claimsOnSlow, service("api", lb, Map.of()), false, Optional.of(Claims.NONE), policies(c -> c));
                 long millis = (System.nanoTime() - start) / 1_000_000;
                 assertTrue(o.failed());
                 assertTrue(denial(o).contains("could not be recorded: the API server did not answer within 300 ms"), denial(o));

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The rules of a CLB's recorded holders, which admission judges a newcomer against and then writes back with one
@@ -16,11 +17,15 @@ public final class ClaimHolders {
     private ClaimHolders() {
     }
 
-    /** The holders other than {@code newcomer} that still stand: live in {@code live}, or renewed within {@code window}. */
-    public static List<Holder> standing(List<Holder> holders, Owners.Name newcomer, Instant now, Duration window, Claims live) {
+    /**
+     * The holders other than {@code newcomer} that still stand: live in {@code live}, or renewed within {@code window}.
+     * {@code live} empty: which objects are live cannot be told yet (an index still listing), so every one stands.
+     */
+    public static List<Holder> standing(List<Holder> holders, Owners.Name newcomer, Instant now, Duration window,
+            Optional<Claims> live) {
         List<Holder> out = new ArrayList<>();
         for (Holder h : holders) {
-            if (!h.claim().sameObject(newcomer) && (live(h, live) || !expired(h, now, window))) {
+            if (!h.claim().sameObject(newcomer) && (live.isEmpty() || live(h, live.get()) || !expired(h, now, window))) {
                 out.add(h);
             }
         }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +30,7 @@ class ClaimHoldersTest {
     void aHolderWithinItsWindowStandsAndOnePastItDoesNot() {
         List<Holder> holders = List.of(holder("recent", T0.plusSeconds(30)), holder("old", T0));
         List<Holder> standing = ClaimHolders.standing(holders, new Owners.Name("Service", "shop", "new"),
-                T0.plusSeconds(61), WINDOW, Claims.NONE);
+                T0.plusSeconds(61), WINDOW, Optional.of(Claims.NONE));
         assertEquals(List.of("recent"), standing.stream().map(h -> h.claim().object().name()).toList());
     }
 
@@ -38,17 +39,24 @@ class ClaimHoldersTest {
         Holder old = holder("stored", T0);
         Claims live = Claims.of(List.of(claim("stored", "the-uid-the-api-server-kept")));
         assertEquals(List.of(old), ClaimHolders.standing(List.of(old), new Owners.Name("Service", "shop", "new"),
-                T0.plus(WINDOW.multipliedBy(10)), WINDOW, live));
+                T0.plus(WINDOW.multipliedBy(10)), WINDOW, Optional.of(live)));
         // Live, but naming another CLB: it let go of this one.
         Claims elsewhere = Claims.of(List.of(new Claim(old.claim().object(), "u", "lb-99999999", false, List.of(), "")));
         assertEquals(List.of(), ClaimHolders.standing(List.of(old), new Owners.Name("Service", "shop", "new"),
-                T0.plus(WINDOW.multipliedBy(10)), WINDOW, elsewhere));
+                T0.plus(WINDOW.multipliedBy(10)), WINDOW, Optional.of(elsewhere)));
+    }
+
+    @Test
+    void whileLivenessCannotBeToldEveryExpiredHolderStillStands() {
+        Holder old = holder("maybe-stored", T0);
+        assertEquals(List.of(old), ClaimHolders.standing(List.of(old), new Owners.Name("Service", "shop", "new"),
+                T0.plus(WINDOW.multipliedBy(10)), WINDOW, Optional.empty()));
     }
 
     @Test
     void theNewcomersOwnEntryNeverStandsAgainstIt() {
         Holder mine = holder("web", T0);
-        assertEquals(List.of(), ClaimHolders.standing(List.of(mine), mine.claim().object(), T0, WINDOW, Claims.NONE));
+        assertEquals(List.of(), ClaimHolders.standing(List.of(mine), mine.claim().object(), T0, WINDOW, Optional.empty()));
     }
 
     @Test
