@@ -19,7 +19,6 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.clbguard.facts.ClbCloud;
-import dev.clbguard.policy.tke.TkeTags;
 import dev.clbguard.testing.ApiServerProcess;
 import dev.clbguard.testing.Trees;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -86,8 +85,7 @@ class ClaimFailureHttpTest {
     ClbCloud cloud;
 
     String freeClb(String name) {
-        return cloud.create(new ClbCloud.CreateSpec(name, "OPEN", "vpc-4f8q2w1e", null,
-                Map.of(TkeTags.CLUSTER_ID, "cls-7k2m9q4p"), "claim-failure-" + name)).lbId();
+        return ClaimsHttpTest.freeClb(cloud, "claim-failure-" + name);
     }
 
     @Test

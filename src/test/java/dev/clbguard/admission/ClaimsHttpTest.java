@@ -55,8 +55,13 @@ class ClaimsHttpTest {
     LiveIndexRuntime live;
 
     String freeClb(String name) {
+        return freeClb(cloud, "claims-" + name);
+    }
+
+    /** A new CLB of this cluster's VPC that nothing names yet; {@code name} is unique per test. */
+    static String freeClb(ClbCloud cloud, String name) {
         return cloud.create(new ClbCloud.CreateSpec(name, "OPEN", "vpc-4f8q2w1e", null,
-                Map.of(TkeTags.CLUSTER_ID, "cls-7k2m9q4p"), "claims-" + name)).lbId();
+                Map.of(TkeTags.CLUSTER_ID, "cls-7k2m9q4p"), name)).lbId();
     }
 
     /** A fixture renamed to {@code name}, with a fresh uid, naming {@code lbId}; Services listen on {@code ports}. */

@@ -29,7 +29,6 @@ import dev.clbguard.kube.ClaimLease;
 import dev.clbguard.kube.Leadership;
 import dev.clbguard.live.LiveIndexRuntime;
 import dev.clbguard.policy.tke.TkeAnnotations;
-import dev.clbguard.policy.tke.TkeTags;
 import dev.clbguard.reconcile.MockApiServer;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -72,8 +71,7 @@ class LeaseClaimsHttpTest {
     Leadership leadership;
 
     String freeClb(String name) {
-        return cloud.create(new ClbCloud.CreateSpec(name, "OPEN", "vpc-4f8q2w1e", null,
-                Map.of(TkeTags.CLUSTER_ID, "cls-7k2m9q4p"), "lease-claims-" + name)).lbId();
+        return ClaimsHttpTest.freeClb(cloud, "lease-claims-" + name);
     }
 
     Lease lease(String lb) {

@@ -62,13 +62,19 @@ class ApiServerProcessTest {
         assertEquals("a", client.leases().withName("create-twice").get().getSpec().getHolderIdentity());
     }
 
+    /** Creates {@code name} held by "a", then changes it to "b": the first version, then the second. */
+    private static List<Lease> createdThenChanged(String name) {
+        Lease first = client.resource(lease(name, "a")).create();
+        Lease read = client.leases().withName(name).get();
+        read.getSpec().setHolderIdentity("b");
+        return List.of(first, client.resource(read).update());
+    }
+
     @Test
     void anUpdateWithAStaleResourceVersionIsRefusedWith409() {
-        Lease first = client.resource(lease("cas", "a")).create();
-        Lease read = client.leases().withName("cas").get();
-        read.getSpec().setHolderIdentity("b");
-        Lease won = client.resource(read).update();
-        assertNotEquals(first.getMetadata().getResourceVersion(), won.getMetadata().getResourceVersion());
+        List<Lease> versions = createdThenChanged("cas");
+        Lease first = versions.get(0);
+        assertNotEquals(first.getMetadata().getResourceVersion(), versions.get(1).getMetadata().getResourceVersion());
         first.getSpec().setHolderIdentity("c");
         KubernetesClientException e = assertThrows(KubernetesClientException.class, () -> client.resource(first).update());
         assertEquals(409, e.getCode());
@@ -77,10 +83,9 @@ class ApiServerProcessTest {
 
     @Test
     void aDeleteWithAStaleResourceVersionIsRefusedWith409() {
-        Lease first = client.resource(lease("delete-cas", "a")).create();
-        Lease read = client.leases().withName("delete-cas").get();
-        read.getSpec().setHolderIdentity("b");
-        Lease won = client.resource(read).update();
+        List<Lease> versions = createdThenChanged("delete-cas");
+        Lease first = versions.get(0);
+        Lease won = versions.get(1);
         KubernetesClientException e = assertThrows(KubernetesClientException.class, () -> client.leases()
                 .withName("delete-cas").lockResourceVersion(first.getMetadata().getResourceVersion()).delete());
         assertEquals(409, e.getCode());
