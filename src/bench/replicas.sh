@@ -3,11 +3,12 @@
 # jar (which keeps the CLB API emulator) into target/bench-app, then ReplicasBench starts the mock API server
 # (dev.clbguard.testing.ApiServerProcess), the emulator (`emulator --seed`, a free CLB per pair) and three clbguard
 # replicas, each a process of its own on loopback, and runs:
+#   latency      p50/p99 of admissions naming a CLB (facts cached), with the claim Lease and without (a fourth
+#                replica, clbguard.claims.leases=false), in turns, and of one bare API call
 #   pairs        PAIRS pairs per round, ROUNDS rounds: two objects naming one free CLB sent to two replicas at the
 #                same moment; counts pairs with exactly one allowed, both allowed (double admissions), both denied
 #   never stored an allowed object never stored frees its CLB when the claim window (3 s here) ends
 #   kill -9      a replica killed between its Lease write and its answer blocks nothing for good (twice)
-#   latency      p50/p99 of admissions naming a CLB (facts cached), with the claim Lease and without, in turns
 # Exits 1 when a check fails. Bounded: each process waits at most 2 min to start, the whole run 30 min.
 # Usage: src/bench/replicas.sh [pairs] [rounds] [latency-samples]    (defaults 500, 3, 300)
 set -euo pipefail

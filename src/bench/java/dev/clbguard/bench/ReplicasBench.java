@@ -43,13 +43,15 @@ import io.fabric8.kubernetes.client.WatcherException;
  * Three clbguard replicas as processes of their own (the packaged bench build), one mock API server process
  * ({@link ApiServerProcess}), one CLB API emulator process serving a seed of free CLBs:
  * <ol>
+ * <li>latency: admissions naming a CLB (facts cached) on a replica with claim Leases and on one without, in turns,
+ * and what one call to the API server costs: a first claim is one call (a create), a renewal two (a read, an
+ * update);</li>
  * <li>pairs: each pair of objects naming one free CLB is sent to two replicas at the same moment (two threads
  * released by one barrier, the CLB's facts already cached on both): exactly one of each pair must be allowed.
  * The allowed one is then stored in the API server, as the API server would;</li>
  * <li>never stored: an allowed object that is never stored holds its CLB until the claim window ends, then frees it;</li>
  * <li>kill -9: a replica killed between its Lease write and its answer (the API server answers that write late) holds
- * nothing for good: the object's retry on another replica is allowed at once, another object after the window;</li>
- * <li>latency: admissions naming a CLB (facts cached) on a replica with claim Leases and on one without, in turns.</li>
+ * nothing for good: the object's retry on another replica is allowed at once, another object after the window.</li>
  * </ol>
  * Loopback only. Usage: ReplicasBench JAR WORKDIR [pairs] [rounds] [latency-samples]. Exit code 1 when a check fails.
  */
@@ -118,13 +120,14 @@ public final class ReplicasBench {
             List<Replica> replicas = new ArrayList<>(starting.stream().map(CompletableFuture::join).toList());
             System.out.println("3 replicas ready: ports " + replicas.stream().map(r -> String.valueOf(r.port())).toList());
 
+            // Latency first, while the mock API server holds few objects (its CRUD store scans them all on each call).
+            latency(replicas.get(2), samples);
             for (int round = 1; round <= rounds; round++) {
                 pairs(replicas, round, pairs);
             }
             neverStored(replicas);
             replicas.set(1, killedAndRetried(replicas, 1, "lb-kill0001"));
             killedAndWaited(replicas, 0, "lb-kill0002");
-            latency(replicas.get(2), samples);
         } finally {
             if (client != null) {
                 client.close();
@@ -315,11 +318,19 @@ public final class ReplicasBench {
             }
             renew[j] = timed(withLeases, update(y));
         }
+        // What one call to this API server costs from a client as the replicas' (same machine, same moment).
+        long[] call = new long[samples];
+        for (int j = 0; j < samples; j++) {
+            long t = System.nanoTime();
+            client.leases().inNamespace("clbguard").withName(ClaimLease.name(latencyClb(j))).get();
+            call[j] = System.nanoTime() - t;
+        }
         System.out.printf("latency: %d admissions each naming a CLB whose facts are cached, client-side, loopback, in turns%n", samples);
         System.out.printf("  %-34s %9s %9s%n", "", "p50 ms", "p99 ms");
         row("without the Lease (per-replica)", none);
         row("with the Lease: first claim", create);
         row("with the Lease: renewal (UPDATE)", renew);
+        row("one API call (a Lease read)", call);
     }
 
     // --- processes ------------------------------------------------------------------------------------------------
