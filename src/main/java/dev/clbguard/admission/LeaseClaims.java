@@ -93,6 +93,9 @@ public final class LeaseClaims {
             f.cancel(true);
             return failed(mine, judge, "the API server did not answer within " + budget.toMillis() + " ms");
         } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof KubernetesClientException || e.getCause() instanceof IllegalStateException)) {
+                LOG.error("internal error taking the claim on " + mine.clbId(), e.getCause()); // clbguard's own fault
+            }
             return failed(mine, judge, reason(e.getCause()));
         } catch (InterruptedException e) {
             f.cancel(true);
@@ -160,7 +163,7 @@ public final class LeaseClaims {
         return new Outcome(judge.unknown("its claim could not be recorded: " + reason), false, true);
     }
 
-    /** Short and safe to show: the API server's status message, never a stack trace. */
+    /** Short and safe to show: the API server's status code and reason, never its message nor a stack trace. */
     private static String reason(Throwable t) {
         if (t instanceof KubernetesClientException k) {
             return k.getCode() > 0 ? "the API server answered " + k.getCode()

@@ -2,6 +2,7 @@ package dev.clbguard.admission;
 
 import java.time.Clock;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -57,6 +58,7 @@ public class LeaseClaimsRuntime {
     private ClaimSweep sweep;
     private LeaderSchedule schedule;
     private SharedIndexInformer<Lease> informer;
+    private CompletableFuture<Void> started;
 
     void onStart(@Observes StartupEvent event) {
         if (!settings.leases()) {
@@ -119,9 +121,14 @@ public class LeaseClaimsRuntime {
         }
     }
 
+    /** Started without waiting for its list; one whose start failed, or that stopped, is replaced at the next pass. */
     private synchronized SharedIndexInformer<Lease> informer() {
+        if (informer != null && (started.isCompletedExceptionally() || informer.stopped().toCompletableFuture().isDone())) {
+            stopInformer();
+        }
         if (informer == null) {
-            informer = unbudgeted.inform();
+            informer = unbudgeted.informer();
+            started = informer.start().toCompletableFuture();
         }
         return informer;
     }

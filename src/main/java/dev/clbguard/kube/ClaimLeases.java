@@ -77,9 +77,12 @@ public final class ClaimLeases {
         }
     }
 
-    /** Every claim Lease of the namespace, listed once and then watched (no resync): what the leader sweeps. */
-    public SharedIndexInformer<Lease> inform() {
-        return client.leases().inNamespace(namespace).withLabel(ClaimLease.LABEL).inform();
+    /**
+     * An informer, not started, on every claim Lease of the namespace: listed once, then watched (no resync). What
+     * the leader sweeps.
+     */
+    public SharedIndexInformer<Lease> informer() {
+        return client.leases().inNamespace(namespace).withLabel(ClaimLease.LABEL).runnableInformer(0);
     }
 
     private static boolean lostRace(KubernetesClientException e) {
