@@ -38,7 +38,7 @@ import io.fabric8.mockwebserver.MockWebServer;
  * Admission with claims: the validating evaluation of a sharing Service CREATE (the default policies, its CLB's
  * facts in hand as a cache hit would give them, the claims read from the live-object index) with an index of
  * {@code objects} live Services and Ingresses, each naming a CLB, against an empty index; and how long the index
- * takes to see a new object (the window between replicas). The index is fed by real informers from fabric8's mock
+ * takes to see a new object (what a claim's window must cover). The index is fed by real informers from fabric8's mock
  * API server in CRUD mode. Usage: ClaimsBench [objects] [evaluations]
  */
 public final class ClaimsBench {

@@ -2,6 +2,8 @@ package dev.clbguard.admission;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.jboss.logging.Logger;
@@ -15,6 +17,7 @@ import dev.clbguard.policy.Operation;
 import dev.clbguard.policy.PolicyEngine;
 import dev.clbguard.policy.Verdict;
 import dev.clbguard.policy.clb.Claim;
+import dev.clbguard.policy.clb.ClbFacts;
 import dev.clbguard.kube.KubeJson;
 import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
@@ -45,6 +48,8 @@ public class AdmissionHandler {
     ClbFactsForAdmission facts;
     @Inject
     RecentClaims recent;
+    @Inject
+    LeaseClaimsRuntime leases;
 
     private final AdmissionCodec codec = new AdmissionCodec(KubeJson.mapper());
 
@@ -83,7 +88,9 @@ public class AdmissionHandler {
                 LOG.debugf("%s %s %s (%s): %s", a.result(), review.operation(), review.describe(), webhook.label(),
                         a.decision().warnings().stream().map(Verdict::message).toList());
             }
-            remember(webhook, review);
+            if (a.recordHere()) {
+                remember(webhook, review);
+            }
         }
         metrics.record(webhook, call.in(), a.decision(), a.result(), call.startNanos());
         return a.body();
@@ -103,8 +110,15 @@ public class AdmissionHandler {
         return true;
     }
 
-    /** What is sent back, with the result label, the decision and, for a denial, its message. */
-    private record Answer(byte[] body, String result, Decision decision, String denial) {
+    /**
+     * What is sent back, with the result label, the decision and, for a denial, its message; {@code recordHere}:
+     * an allowed claim this replica must remember itself (no claim Leases, or its Lease could not be written).
+     */
+    private record Answer(byte[] body, String result, Decision decision, String denial, boolean recordHere) {
+
+        Answer(byte[] body, String result, Decision decision, String denial) {
+            this(body, result, decision, denial, true);
+        }
     }
 
     private Answer judge(Call call) {
@@ -118,8 +132,18 @@ public class AdmissionHandler {
         if (review == null) {
             return new Answer(codec.allow(in.uid(), List.of(), null, Map.of()), "skipped", Decision.ALLOW, null);
         }
-        FactsSource source = webhook == Webhook.VALIDATE ? facts : FactsSource.NONE;
-        Decision decision = PolicyEngine.evaluate(call.plan(), profile, source);
+        Fetched fetched = new Fetched(webhook == Webhook.VALIDATE ? facts : FactsSource.NONE);
+        Decision decision = PolicyEngine.evaluate(call.plan(), profile, fetched);
+        boolean recordHere = true;
+        Optional<LeaseClaims> claims = leases.claims();
+        Optional<Claim> mine = webhook == Webhook.VALIDATE ? claimed(call) : Optional.empty();
+        if (decision.allowed() && claims.isPresent() && mine.isPresent()) {
+            LeaseClaims.Outcome o = claims.get().claim(mine.get(), review.dryRun(),
+                    review.operation() == Operation.UPDATE, leases.live(), decision,
+                    LeaseClaims.judge(call.plan(), profile, fetched.facts, mine.get().clbId()));
+            decision = o.decision();
+            recordHere = o.failed();
+        }
         List<String> warnings = Warnings.fit(decision.warnings().stream().map(Verdict::message).toList());
         Map<String, String> audit = audit(decision);
         if (!decision.allowed()) {
@@ -129,10 +153,39 @@ public class AdmissionHandler {
         byte[] patch = webhook == Webhook.MUTATE && review.object() != null
                 ? Patches.diff(codec.mapper(), review.object(), decision.mutations()) : null;
         String result = patch != null ? "patched" : warnings.isEmpty() ? "allowed" : "warned";
-        return new Answer(codec.allow(in.uid(), warnings, patch, audit), result, decision, null);
+        return new Answer(codec.allow(in.uid(), warnings, patch, audit), result, decision, null, recordHere);
     }
 
-    /** An allowed CREATE or UPDATE naming a CLB holds it until TKE tags it; a dry run holds nothing. */
+    /** The CLB a CREATE or UPDATE takes: one its policies looked up (an active policy, a well-formed id). */
+    private static Optional<Claim> claimed(Call call) {
+        ObjectReview review = call.in().review();
+        if (review.operation() != Operation.CREATE && review.operation() != Operation.UPDATE) {
+            return Optional.empty();
+        }
+        return Claim.of(review.object(), "").filter(c -> call.plan().clbIds().contains(c.clbId()));
+    }
+
+    /** The facts of one call, fetched once, so that judging it again sees the same CLBs. */
+    private static final class Fetched implements FactsSource {
+
+        private final FactsSource source;
+        private ClbFacts facts = ClbFacts.NONE;
+
+        Fetched(FactsSource source) {
+            this.source = source;
+        }
+
+        @Override
+        public ClbFacts fetch(Set<String> ids) {
+            facts = source.fetch(ids);
+            return facts;
+        }
+    }
+
+    /**
+     * An allowed CREATE or UPDATE naming a CLB holds it until TKE tags it; a dry run holds nothing. Here: without
+     * claim Leases, or when its Lease could not be written.
+     */
     private void remember(Webhook webhook, ObjectReview review) {
         if (webhook == Webhook.VALIDATE && !review.dryRun()
                 && (review.operation() == Operation.CREATE || review.operation() == Operation.UPDATE)) {

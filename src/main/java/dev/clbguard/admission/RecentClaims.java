@@ -19,7 +19,9 @@ import jakarta.inject.Singleton;
  * sees an object only after the API server has stored it and its watch has delivered it, and two
  * {@code kubectl apply}s in a row come faster. A record lasts until the index holds the object naming the same
  * CLB or has seen it deleted, and at most {@link ClaimSettings#window()}. Per replica: what another replica has
- * just admitted is unknown here until the index sees it (docs/clb-policies.md).
+ * just admitted is unknown here until the index sees it, so where there is an API server the claim Leases
+ * ({@link LeaseClaims}) decide instead, and this record only stands in for a claim that could not be written
+ * while onLookupFailure let the object in (docs/clb-policies.md).
  */
 @Singleton // on every validating call
 public class RecentClaims implements Claims {

@@ -28,11 +28,21 @@ import jakarta.inject.Inject;
 /**
  * Two objects naming one free CLB: TKE tags it for the first it reaches and fails the second later, so admission
  * judges the CLB as if the first one's tag were on it, whether the index already holds that object or this replica
- * has only just admitted it. Each test uses a CLB of its own (the replica's memory outlives a test).
+ * has only just admitted it. Here without claim Leases ({@code clbguard.claims.leases=false}): this replica's own
+ * record, as where Leases are off and as their fallback (LeaseClaimsHttpTest has the Leases). Each test uses a CLB
+ * of its own (the replica's memory outlives a test).
  */
 @QuarkusTest
-@TestProfile(OwnerNamesHttpTest.WithIndex.class)
+@TestProfile(ClaimsHttpTest.PerReplica.class)
 class ClaimsHttpTest {
+
+    /** The live-object index without claim Leases. */
+    public static class PerReplica extends OwnerNamesHttpTest.WithIndex {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("clbguard.live-index.enabled", "true", "clbguard.claims.leases", "false");
+        }
+    }
 
     private static final String SERVICE = "036"; // validating CREATE of LoadBalancer Service shop/api-public
     private static final String INGRESS = "024"; // validating CREATE of qcloud Ingress shop/checkout
@@ -45,8 +55,13 @@ class ClaimsHttpTest {
     LiveIndexRuntime live;
 
     String freeClb(String name) {
+        return freeClb(cloud, "claims-" + name);
+    }
+
+    /** A new CLB of this cluster's VPC that nothing names yet; {@code name} is unique per test. */
+    static String freeClb(ClbCloud cloud, String name) {
         return cloud.create(new ClbCloud.CreateSpec(name, "OPEN", "vpc-4f8q2w1e", null,
-                Map.of(TkeTags.CLUSTER_ID, "cls-7k2m9q4p"), "claims-" + name)).lbId();
+                Map.of(TkeTags.CLUSTER_ID, "cls-7k2m9q4p"), name)).lbId();
     }
 
     /** A fixture renamed to {@code name}, with a fresh uid, naming {@code lbId}; Services listen on {@code ports}. */

@@ -101,6 +101,18 @@ class NativeSourcesIT {
     }
 
     @Test
+    void theLeaseModelIsInTheImage() {
+        // Admission writes claim Leases and the leader election renews its own: the client (de)serialises them reflectively.
+        for (String name : List.of("io.fabric8.kubernetes.api.model.coordination.v1.Lease",
+                "io.fabric8.kubernetes.api.model.coordination.v1.LeaseSpec",
+                "io.fabric8.kubernetes.api.model.coordination.v1.LeaseList")) {
+            JsonNode e = reflection.get(name);
+            assertTrue(e != null && (e.path("allDeclaredFields").asBoolean() || e.path("allDeclaredMethods").asBoolean()
+                    || e.has("fields") || e.has("methods")), name + " is registered for reflection: " + e);
+        }
+    }
+
+    @Test
     void httpsAndTheJdkTlsMessagesAreInTheImage() {
         String protocols = args.stream().filter(a -> a.startsWith("--enable-url-protocols=")).findFirst()
                 .orElse("--enable-url-protocols=");

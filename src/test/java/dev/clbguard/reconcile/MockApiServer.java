@@ -13,6 +13,11 @@ public class MockApiServer implements QuarkusTestResourceLifecycleManager {
 
     static KubernetesMockServer server;
 
+    /** The running server, for tests that look at the requests it received. */
+    public static KubernetesMockServer server() {
+        return server;
+    }
+
     @Override
     public Map<String, String> start() {
         server = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(), new MockWebServer(), new HashMap<>(),

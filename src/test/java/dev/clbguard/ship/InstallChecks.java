@@ -21,6 +21,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import dev.clbguard.policy.tke.Ownership;
+import io.quarkus.runtime.configuration.DurationConverter;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -86,7 +87,8 @@ final class InstallChecks {
         MutatingWebhookConfiguration config = Manifests.one(objects, MutatingWebhookConfiguration.class, "clbguard");
         assertEquals(2, config.getWebhooks().size());
         for (MutatingWebhook w : config.getWebhooks()) {
-            common(objects, ns, w.getName(), w.getSideEffects(), w.getTimeoutSeconds(), w.getAdmissionReviewVersions(),
+            assertEquals("None", w.getSideEffects(), w.getName() + ": a webhook with side effects is refused on every dry-run");
+            common(objects, ns, w.getName(), w.getTimeoutSeconds(), w.getAdmissionReviewVersions(),
                     w.getNamespaceSelector(), w.getMatchConditions(), w.getClientConfig().getService(), "/mutate");
             assertEquals("Never", w.getReinvocationPolicy());
         }
@@ -102,18 +104,25 @@ final class InstallChecks {
         ValidatingWebhookConfiguration config = Manifests.one(objects, ValidatingWebhookConfiguration.class, "clbguard");
         assertEquals(1, config.getWebhooks().size());
         ValidatingWebhook w = config.getWebhooks().get(0);
-        common(objects, ns, w.getName(), w.getSideEffects(), w.getTimeoutSeconds(), w.getAdmissionReviewVersions(),
+        // It takes claim Leases on CREATE and UPDATE, never on a dry run (None would be a lie; Some would refuse dry runs).
+        assertEquals("NoneOnDryRun", w.getSideEffects(), w.getName());
+        common(objects, ns, w.getName(), w.getTimeoutSeconds(), w.getAdmissionReviewVersions(),
                 w.getNamespaceSelector(), w.getMatchConditions(), w.getClientConfig().getService(), "/validate");
+        // A CLB lookup, then its claim Lease, each within its budget: the answer must still beat the API server's timeout.
+        Properties props = applicationProperties();
+        long budgets = DurationConverter.parseDuration(props.getProperty("clbguard.facts.budget")).toMillis()
+                + DurationConverter.parseDuration(props.getProperty("clbguard.claims.budget")).toMillis();
+        assertTrue(budgets + 1000 <= w.getTimeoutSeconds() * 1000L, "facts and claim budgets (" + budgets
+                + " ms) leave less than a second of timeoutSeconds " + w.getTimeoutSeconds());
         assertEquals(Map.of("/v1/services", Set.of("CREATE", "UPDATE"),
                 "networking.k8s.io/v1/ingresses", Set.of("CREATE", "UPDATE")), rules(w.getRules()));
         assertEquals("Fail", w.getFailurePolicy(), "policies are enforced: the validating webhook fails closed");
     }
 
-    private static void common(List<HasMetadata> objects, String ns, String name, String sideEffects, Integer timeout,
+    private static void common(List<HasMetadata> objects, String ns, String name, Integer timeout,
             List<String> versions, LabelSelector selector, List<MatchCondition> conditions, ServiceReference service,
             String path) {
         assertTrue(name.endsWith(".clbguard.dev"), name);
-        assertEquals("None", sideEffects, name + ": a webhook with side effects is refused on every dry-run");
         assertEquals(5, timeout, name);
         assertEquals(List.of("v1"), versions, name);
         var excluded = selector.getMatchExpressions().stream()
@@ -159,17 +168,19 @@ final class InstallChecks {
         ClusterRole role = Manifests.one(objects, ClusterRole.class, "clbguard");
         assertEquals(expected, grants(role.getRules()));
 
-        Role lease = Manifests.one(objects, Role.class, "clbguard-leader-election");
-        assertEquals(Map.of("coordination.k8s.io/leases", Set.of("get", "create", "update")), grants(lease.getRules()));
+        // Leader election and the claims on CLBs: Leases of clbguard's namespace only.
+        Role lease = Manifests.one(objects, Role.class, "clbguard-leases");
+        assertEquals(Map.of("coordination.k8s.io/leases", Set.of("get", "create", "update", "list", "watch", "delete")),
+                grants(lease.getRules()));
 
         ServiceAccount sa = Manifests.one(objects, ServiceAccount.class, "clbguard");
         ClusterRoleBinding crb = Manifests.one(objects, ClusterRoleBinding.class, "clbguard");
         assertEquals("clbguard", crb.getRoleRef().getName());
         assertEquals(List.of(sa.getMetadata().getName()), crb.getSubjects().stream().map(s -> s.getName()).toList());
         assertEquals(ns, crb.getSubjects().get(0).getNamespace());
-        RoleBinding rb = Manifests.one(objects, RoleBinding.class, "clbguard-leader-election");
+        RoleBinding rb = Manifests.one(objects, RoleBinding.class, "clbguard-leases");
         assertEquals("Role", rb.getRoleRef().getKind(), "the lease grant stays in clbguard's namespace");
-        assertEquals("clbguard-leader-election", rb.getRoleRef().getName());
+        assertEquals("clbguard-leases", rb.getRoleRef().getName());
         assertEquals(sa.getMetadata().getName(), rb.getSubjects().get(0).getName());
     }
 
