@@ -18,6 +18,7 @@ import dev.clbguard.clbapi.ClbStateFile;
 import dev.clbguard.policy.clb.ClbInfo;
 import dev.clbguard.policy.tke.Ownership;
 import dev.clbguard.policy.tke.TkeTags;
+import dev.clbguard.live.LiveIndex;
 import dev.clbguard.reconcile.ReconcileLoop;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
@@ -50,11 +51,12 @@ public final class ReconcilerBench {
         ClbEmulator.Options eo = new ClbEmulator.Options(0, "AKIDbench000000000000000000000000", "bench-key", LIMIT,
                 Duration.ZERO, Duration.ofMillis(200), Duration.ofMinutes(5));
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        try (KubernetesClient client = api.createClient(); ClbEmulator emulator = new ClbEmulator(eo, List.of(), null).start()) {
+        try (KubernetesClient client = api.createClient(); ClbEmulator emulator = new ClbEmulator(eo, List.of(), null).start();
+                LiveIndex index = new LiveIndex(client).start()) {
             TencentClb cloud = new TencentClb(new Credential(eo.secretId(), eo.secretKey()),
                     new TencentClb.Options(PROFILE.region(), PROFILE.ownerUin(), emulator.endpoint(), emulator.endpoint(),
                             true, Duration.ofSeconds(2), Duration.ofSeconds(5), 5, Duration.ofMillis(200)), meters);
-            ReconcileLoop loop = new ReconcileLoop(client, cloud, PROFILE, meters, new ReconcileLoop.Options(workers,
+            ReconcileLoop loop = new ReconcileLoop(client, index, cloud, PROFILE, meters, new ReconcileLoop.Options(workers,
                     Duration.ofMinutes(10), Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ofMillis(250), LIMIT));
             loop.start();
 

@@ -4,25 +4,31 @@ import dev.clbguard.kube.EventRecorder;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
 
 import dev.clbguard.facts.ClbCloud;
+import dev.clbguard.live.LiveIndex;
 import dev.clbguard.policy.ClusterProfile;
 import dev.clbguard.policy.ResourceKind;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * Informers on Services and Ingresses feeding a {@link WorkQueue} keyed by kind/namespace/name, and workers
- * running {@link Reconciler} passes, requeued by their result. Plain Java (no CDI) so the benchmark can run it;
- * {@link ReconcilerRuntime} starts it on the leader.
+ * The shared cache's events ({@link LiveIndex}: one informer per kind for the whole replica) feeding a
+ * {@link WorkQueue} keyed by kind/namespace/name, and workers running {@link Reconciler} passes, requeued by their
+ * result; every {@code resync} each object of clbguard's is looked at again, from the cache. Plain Java (no CDI)
+ * so the benchmark can run it; {@link ReconcilerRuntime} starts it on the leader.
  */
 public final class ReconcileLoop {
 
@@ -33,17 +39,20 @@ public final class ReconcileLoop {
     }
 
     private final KubernetesClient client;
+    private final LiveIndex index;
     private final ClbCloud cloud;
     private final ClusterProfile profile;
     private final MeterRegistry registry;
     private final Options options;
     private volatile WorkQueue<ObjectKey> queue;
-    private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+    private final Map<ResourceKind, ResourceEventHandler<HasMetadata>> handlers = new EnumMap<>(ResourceKind.class);
     private final List<Thread> workers = new ArrayList<>();
+    private ScheduledExecutorService resyncs;
 
-    public ReconcileLoop(KubernetesClient client, ClbCloud cloud, ClusterProfile profile, MeterRegistry registry,
-            Options options) {
+    public ReconcileLoop(KubernetesClient client, LiveIndex index, ClbCloud cloud, ClusterProfile profile,
+            MeterRegistry registry, Options options) {
         this.client = client;
+        this.index = index;
         this.cloud = cloud;
         this.profile = profile;
         this.registry = registry;
@@ -66,12 +75,21 @@ public final class ReconcileLoop {
             return;
         }
         Reconciler reconciler = new Reconciler(client, new MeteredCloud(cloud, registry, options.cloudRate()), profile,
-                new EventRecorder(client), options.taskPoll());
+                new EventRecorder(client), options.taskPoll(), k -> index.cached(k.kind(), k.namespace(), k.name()));
         WorkQueue<ObjectKey> q = new WorkQueue<>(options.retryBase(), options.retryMax());
         queue = q;
-        long resync = options.resync().toMillis();
-        informers.add(client.services().inAnyNamespace().inform(handler(q, ResourceKind.SERVICE), resync));
-        informers.add(client.network().v1().ingresses().inAnyNamespace().inform(handler(q, ResourceKind.INGRESS), resync));
+        for (ResourceKind kind : List.of(ResourceKind.SERVICE, ResourceKind.INGRESS)) {
+            ResourceEventHandler<HasMetadata> h = handler(q, kind);
+            handlers.put(kind, h);
+            index.addHandler(kind, h); // told of every cached object first: the first full pass
+        }
+        long resync = Math.max(1000, options.resync().toMillis());
+        resyncs = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "clbguard-reconcile-resync");
+            t.setDaemon(true);
+            return t;
+        });
+        resyncs.scheduleWithFixedDelay(() -> resync(q), resync, resync, TimeUnit.MILLISECONDS);
         for (int i = 0; i < Math.max(1, options.workers()); i++) {
             Thread t = new Thread(() -> work(q, reconciler), "clbguard-reconcile-" + i);
             t.setDaemon(true);
@@ -90,8 +108,9 @@ public final class ReconcileLoop {
         }
         queue = null;
         q.shutdown();
-        informers.forEach(SharedIndexInformer::close);
-        informers.clear();
+        handlers.forEach(index::removeHandler);
+        handlers.clear();
+        resyncs.shutdownNow();
         workers.forEach(Thread::interrupt);
         for (Thread t : workers) {
             try {
@@ -104,33 +123,38 @@ public final class ReconcileLoop {
         LOG.info("reconciler stopped");
     }
 
-    private <T extends HasMetadata> ResourceEventHandler<T> handler(WorkQueue<ObjectKey> q, ResourceKind kind) {
+    /** Every object of clbguard's, from the cache: what a level-triggered controller must look at again now and then. */
+    private void resync(WorkQueue<ObjectKey> q) {
+        for (LiveIndex.Entry e : index.all()) {
+            enqueue(q, e.kind(), e.object());
+        }
+    }
+
+    private static void enqueue(WorkQueue<ObjectKey> q, ResourceKind kind, HasMetadata obj) {
+        Subject s = Subject.of(obj);
+        if (s.managed() || s.hasFinalizer()) {
+            q.add(new ObjectKey(kind, obj.getMetadata().getNamespace(), obj.getMetadata().getName()));
+        }
+    }
+
+    private static ResourceEventHandler<HasMetadata> handler(WorkQueue<ObjectKey> q, ResourceKind kind) {
         return new ResourceEventHandler<>() {
             @Override
-            public void onAdd(T obj) {
-                enqueue(obj);
+            public void onAdd(HasMetadata obj) {
+                enqueue(q, kind, obj);
             }
 
             @Override
-            public void onUpdate(T old, T obj) {
-                // Skip the echo of our own writes; a resync (same resourceVersion) is always looked at again.
-                boolean resync = java.util.Objects.equals(old.getMetadata().getResourceVersion(),
-                        obj.getMetadata().getResourceVersion());
-                if (resync || !Subject.of(old).inputs().equals(Subject.of(obj).inputs())) {
-                    enqueue(obj);
+            public void onUpdate(HasMetadata old, HasMetadata obj) {
+                // Skip the echo of our own writes (old is the cache's lean copy; it keeps every input).
+                if (!Subject.of(old).inputs().equals(Subject.of(obj).inputs())) {
+                    enqueue(q, kind, obj);
                 }
             }
 
             @Override
-            public void onDelete(T obj, boolean unknownFinalState) {
+            public void onDelete(HasMetadata obj, boolean unknownFinalState) {
                 // Gone for good: the finalizer would have kept it while it still held a CLB.
-            }
-
-            private void enqueue(T obj) {
-                Subject s = Subject.of(obj);
-                if (s.managed() || s.hasFinalizer()) {
-                    q.add(new ObjectKey(kind, obj.getMetadata().getNamespace(), obj.getMetadata().getName()));
-                }
             }
         };
     }

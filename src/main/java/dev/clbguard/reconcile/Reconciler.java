@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 import dev.clbguard.facts.ClbCloud;
 import dev.clbguard.facts.CloudException;
@@ -61,9 +62,22 @@ public final class Reconciler {
     private final EventRecorder events;
     private final Duration taskPoll;
     private final Map<ObjectKey, Pending> pending = new ConcurrentHashMap<>();
+    /** Where a pass first looks: the shared cache's lean copy, or (without a cache) the API server. */
+    private final Function<ObjectKey, HasMetadata> cached;
 
+    /** A reconciler that reads every object from the API server (tests without a cache). */
     public Reconciler(KubernetesClient client, ClbCloud cloud, ClusterProfile profile, EventRecorder events,
             Duration taskPoll) {
+        this(client, cloud, profile, events, taskPoll, null);
+    }
+
+    /**
+     * @param cached the object as the shared cache holds it (lean, read-only), or null where it has none: a pass
+     *               that finds nothing to do there makes no API call; one that acts reads the whole object first
+     */
+    public Reconciler(KubernetesClient client, ClbCloud cloud, ClusterProfile profile, EventRecorder events,
+            Duration taskPoll, Function<ObjectKey, HasMetadata> cached) {
+        this.cached = cached;
         this.client = client;
         this.cloud = cloud;
         this.profile = profile;
@@ -72,7 +86,8 @@ public final class Reconciler {
     }
 
     public Result reconcile(ObjectKey key) {
-        HasMetadata obj = read(key);
+        boolean whole = cached == null;
+        HasMetadata obj = whole ? read(key) : cached.apply(key);
         if (obj == null) {
             pending.remove(key);
             return new Result.Done();
@@ -101,6 +116,15 @@ public final class Reconciler {
                 Action action = LifecycleDecision.decide(s, clb, tagged, profile);
                 if (action instanceof Action.Nothing n) {
                     return new Result.Done();
+                } else if (!whole) {
+                    // Something to do: decide again on the whole object, which every write is based on (the
+                    // cache's copy is lean, and may be a moment old).
+                    obj = read(key);
+                    whole = true;
+                    if (obj == null) {
+                        pending.remove(key);
+                        return new Result.Done();
+                    }
                 } else if (action instanceof Action.AddFinalizer f) {
                     obj = update(obj, o -> o.getMetadata().getFinalizers().add(Subject.FINALIZER));
                 } else if (action instanceof Action.Tag t) {

@@ -5,6 +5,7 @@ import dev.clbguard.kube.Leadership;
 import org.jboss.logging.Logger;
 
 import dev.clbguard.facts.ClbCloud;
+import dev.clbguard.live.LiveIndexRuntime;
 import dev.clbguard.policy.ClusterProfile;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -35,6 +36,8 @@ public class ReconcilerRuntime {
     @Inject
     ClusterProfile profile;
     @Inject
+    LiveIndexRuntime live;
+    @Inject
     MeterRegistry registry;
 
     private volatile ReconcileLoop loop;
@@ -48,7 +51,12 @@ public class ReconcilerRuntime {
             LOG.error("reconciler enabled but no Tencent Cloud client (ClbCloud) is configured; not starting it");
             return;
         }
-        loop = new ReconcileLoop(client.get(), cloud.get(), profile, registry, new ReconcileLoop.Options(
+        if (live.index().isEmpty()) {
+            LOG.error("reconciler enabled but the live-object index is off (clbguard.live-index.enabled=false): it "
+                    + "works from the index's cache; not starting it");
+            return;
+        }
+        loop = new ReconcileLoop(client.get(), live.index().get(), cloud.get(), profile, registry, new ReconcileLoop.Options(
                 settings.workers(), settings.resync(), settings.retryBase(), settings.retryMax(), settings.taskPoll(),
                 settings.cloudRate()));
         leadership.join(leading -> {

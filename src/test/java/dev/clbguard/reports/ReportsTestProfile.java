@@ -16,6 +16,7 @@ public class ReportsTestProfile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
         return Map.ofEntries(Map.entry("clbguard.reconciler.enabled", "true"),
+                Map.entry("clbguard.live-index.enabled", "true"),
                 Map.entry("clbguard.audit.enabled", "true"),
                 Map.entry("clbguard.audit.interval", "1h"),
                 Map.entry("clbguard.reports.api", "both"),
