@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -29,6 +30,7 @@ import dev.clbguard.kube.EventRecorder;
 import dev.clbguard.kube.LeaderSchedule;
 import dev.clbguard.kube.Leadership;
 import dev.clbguard.live.LiveIndex;
+import dev.clbguard.live.LiveIndexRuntime;
 import dev.clbguard.reports.AuditResults;
 import dev.clbguard.reports.ObjectResult;
 import dev.clbguard.reports.ReportPublisher;
@@ -71,6 +73,8 @@ public class AuditService {
     MeterRegistry registry;
     @Inject
     ReportPublisher reports;
+    @Inject
+    LiveIndexRuntime live;
 
     private final Map<String, Set<String>> lastFindings = new ConcurrentHashMap<>();
     private volatile AuditReport report;
@@ -111,10 +115,11 @@ public class AuditService {
     /** One audit pass over every Service and Ingress. */
     public synchronized AuditReport run() {
         long start = System.nanoTime();
-        KubernetesClient k8s = client.get();
-        List<HasMetadata> objects = new ArrayList<>();
-        objects.addAll(k8s.services().inAnyNamespace().list().getItems());
-        objects.addAll(k8s.network().v1().ingresses().inAnyNamespace().list().getItems());
+        List<HasMetadata> objects = objects();
+        if (objects == null) {
+            LOG.info("audit skipped: the live-object index has not synced yet");
+            return report;
+        }
         // Every object is judged against the others naming its CLB: two live objects TKE cannot serve both are
         // reported on each, naming the other.
         List<Claim> claims = new ArrayList<>();
@@ -159,6 +164,22 @@ public class AuditService {
         reports.publishObjects(results);
         LOG.infof("audit: %d objects, %d findings", r.objectsScanned(), r.violations());
         return r;
+    }
+
+    /**
+     * Every Service and Ingress: the live-object index's lean copies (no API call), or, where the index is off,
+     * one list of each; null while the index has not synced.
+     */
+    private List<HasMetadata> objects() {
+        Optional<LiveIndex> index = live.index();
+        if (index.isPresent()) {
+            return index.get().synced() ? index.get().all().stream().map(LiveIndex.Entry::object).toList() : null;
+        }
+        KubernetesClient k8s = client.get();
+        List<HasMetadata> objects = new ArrayList<>();
+        objects.addAll(k8s.services().inAnyNamespace().list().getItems());
+        objects.addAll(k8s.network().v1().ingresses().inAnyNamespace().list().getItems());
+        return objects;
     }
 
     private ClbFacts lookup(Set<String> ids) {

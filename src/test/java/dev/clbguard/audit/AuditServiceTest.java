@@ -9,7 +9,9 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import dev.clbguard.live.LiveIndexRuntime;
 import dev.clbguard.reconcile.ReconcilerTestProfile;
+import dev.clbguard.testing.IndexCatchUp;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -30,7 +32,14 @@ class AuditServiceTest {
     AuditService audit;
     @Inject
     MeterRegistry registry;
+    @Inject
+    LiveIndexRuntime live;
 
+    /** The audit judges the live-object index's copies: a pass after a write waits until the index has it. */
+    AuditReport auditAfterIndexed() {
+        IndexCatchUp.await(client, live.index().orElseThrow());
+        return audit.run();
+    }
 
     List<Event> violationsOn(Service svc) {
         return client.v1().events().inNamespace("audit").list().getItems().stream()
@@ -48,7 +57,7 @@ class AuditServiceTest {
                 .withName("db-headless").withNamespace("audit").endMetadata().withNewSpec().withType("ClusterIP")
                 .withClusterIP("None").addNewPort().withPort(5432).endPort().endSpec().build()).create();
 
-        AuditReport r = audit.run();
+        AuditReport r = auditAfterIndexed();
         List<AuditReport.Finding> mine = r.findings().stream().filter(f -> "audit".equals(f.namespace())).toList();
         assertEquals(1, mine.size(), mine.toString());
         AuditReport.Finding f = mine.get(0);
@@ -61,7 +70,7 @@ class AuditServiceTest {
         assertEquals(1, violationsOn(bad).size());
         assertTrue(violationsOn(good).isEmpty());
 
-        audit.run();
+        auditAfterIndexed();
         assertEquals(1, violationsOn(bad).size(), "no new Event while the findings stay the same");
         given().get("/audit/report").then().statusCode(200)
                 .body("findings.name", hasItem("db"))
@@ -71,7 +80,7 @@ class AuditServiceTest {
             s.getSpec().setClusterIP("None");
             return s;
         });
-        audit.run();
+        auditAfterIndexed();
         assertTrue(audit.report().findings().stream().noneMatch(x -> "audit".equals(x.namespace())));
         assertTrue(registry.find("clbguard.audit.violations").tag("namespace", "audit").gauges().isEmpty());
     }
@@ -86,7 +95,7 @@ class AuditServiceTest {
                     .build()).create();
         }
 
-        List<AuditReport.Finding> pair = audit.run().findings().stream()
+        List<AuditReport.Finding> pair = auditAfterIndexed().findings().stream()
                 .filter(f -> "audit-claims".equals(f.namespace())).toList();
         assertEquals(2, pair.size(), pair.toString());
         for (AuditReport.Finding f : pair) {

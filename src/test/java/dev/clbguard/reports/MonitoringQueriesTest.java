@@ -1,5 +1,8 @@
 package dev.clbguard.reports;
 
+import dev.clbguard.live.LiveIndexRuntime;
+import dev.clbguard.testing.IndexCatchUp;
+import dev.clbguard.audit.AuditReport;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -60,6 +63,14 @@ class MonitoringQueriesTest {
     Leadership leadership;
     @Inject
     AuditService audit;
+    @Inject
+    LiveIndexRuntime live;
+
+    /** The audit judges the live-object index's copies: a pass after a write waits until the index has it. */
+    AuditReport audited() {
+        IndexCatchUp.await(client, live.index().orElseThrow());
+        return audit.run();
+    }
 
     @Test
     void everyQueryNamesExposedMetricsAndLabels() throws IOException {
@@ -149,7 +160,7 @@ class MonitoringQueriesTest {
         client.services().inNamespace("monitoring").resource(new ServiceBuilder().withNewMetadata().withName("db")
                 .withNamespace("monitoring").endMetadata().withNewSpec().withType("ClusterIP").withClusterIP("10.0.0.7")
                 .addNewPort().withPort(5432).endPort().endSpec().build()).create();
-        audit.run();
+        audited();
         List<Map<String, Set<String>>> last = new ArrayList<>(List.of(Map.of()));
         ReportPublisherTest.await("a reconcile pass with cloud calls", () -> {
             last.set(0, exposed());

@@ -1,5 +1,8 @@
 package dev.clbguard.reports;
 
+import dev.clbguard.live.LiveIndexRuntime;
+import dev.clbguard.testing.IndexCatchUp;
+import dev.clbguard.audit.AuditReport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -52,6 +55,14 @@ class ReportPublisherTest {
     @Inject
     AuditService audit;
     @Inject
+    LiveIndexRuntime live;
+
+    /** The audit judges the live-object index's copies: a pass after a write waits until the index has it. */
+    AuditReport audited() {
+        IndexCatchUp.await(client, live.index().orElseThrow());
+        return audit.run();
+    }
+    @Inject
     ReportPublisher publisher;
     @Inject
     Leadership leadership;
@@ -89,7 +100,7 @@ class ReportPublisherTest {
         try {
             // Not installed (the mock API server serves no report API yet): nothing written, the audit goes on.
             assertEquals(ReportPublisher.NOTHING, publisher.publish(objects(), clbs()));
-            assertTrue(audit.run().findings().stream().anyMatch(f -> "orphan-check".equals(f.name())),
+            assertTrue(audited().findings().stream().anyMatch(f -> "orphan-check".equals(f.name())),
                     "the audit report goes on without the CRDs");
             for (ReportApi api : ReportApi.values()) {
                 assertTrue(client.genericKubernetesResources(api.namespaced()).inAnyNamespace().list().getItems().isEmpty());
@@ -107,7 +118,7 @@ class ReportPublisherTest {
             log.addHandler(capture);
             try {
                 assertEquals(ReportPublisher.NOTHING, publisher.publish(objects(), clbs()));
-                audit.run();
+                audited();
                 assertEquals(ReportPublisher.NOTHING, publisher.publish(objects(), clbs()));
             } finally {
                 log.removeHandler(capture);
@@ -125,7 +136,7 @@ class ReportPublisherTest {
         installCrds();
         service("db", "10.0.0.5");         // elastic cluster: a ClusterIP that is not headless fails
         service("db-headless", "None");    // passes
-        audit.run();
+        audited();
 
         for (ReportApi api : ReportApi.values()) {
             GenericKubernetesResource r = report(api, NS);
@@ -147,7 +158,7 @@ class ReportPublisherTest {
         // Unchanged: nothing is written.
         String version = report(ReportApi.WGPOLICYK8S, NS).getMetadata().getResourceVersion();
         double writes = writes();
-        audit.run();
+        audited();
         assertEquals(version, report(ReportApi.WGPOLICYK8S, NS).getMetadata().getResourceVersion());
         assertEquals(writes, writes(), "an unchanged audit writes no report");
 
@@ -157,7 +168,7 @@ class ReportPublisherTest {
             s.getSpec().setClusterIP("None");
             return s;
         });
-        audit.run();
+        audited();
         GenericKubernetesResource patched = report(ReportApi.WGPOLICYK8S, NS);
         assertEquals(uid, patched.getMetadata().getUid(), "updated in place, never deleted and recreated");
         assertNotEquals(version, patched.getMetadata().getResourceVersion());
@@ -166,11 +177,11 @@ class ReportPublisherTest {
 
         // Deleted objects: their results disappear; a report without results stays, empty.
         client.services().inNamespace(NS).withName("db-headless").delete();
-        audit.run();
+        audited();
         assertNull(find(report(ReportApi.OPENREPORTS, NS), "db-headless", "elastic-service-types"));
         assertNotNull(find(report(ReportApi.OPENREPORTS, NS), "db", "elastic-service-types"));
         client.services().inNamespace(NS).withName("db").delete();
-        audit.run();
+        audited();
         for (ReportApi api : ReportApi.values()) {
             GenericKubernetesResource empty = report(api, NS);
             assertEquals(List.of(), empty.getAdditionalProperties().get("results"), api.toString());
@@ -199,7 +210,7 @@ class ReportPublisherTest {
         assertEquals(0.0, registry.get("clbguard.findings").tag("kind", "stale-owner-tag").gauge().value());
 
         // The audit publishing its part keeps the sweep's part.
-        audit.run();
+        audited();
         assertEquals(2, ((List<?>) clusterReport(ReportApi.WGPOLICYK8S).getAdditionalProperties().get("results")).size());
 
         String uid = clusterReport(ReportApi.OPENREPORTS).getMetadata().getUid();
