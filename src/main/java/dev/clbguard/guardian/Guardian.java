@@ -55,6 +55,8 @@ public final class Guardian {
     private final LongSupplier clock;
     private final Sightings sightings = new Sightings();
     private final RepairBudget budget;
+    /** uid → what was said of a stuck object: its Event and its TKE Event are looked up once, not every sweep. */
+    private final Map<String, String> stuckSaid = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile GuardianReport report;
 
     public Guardian(ClbCloud cloud, LiveIndex index, KubernetesClient client, MeterRegistry registry, Options options,
@@ -157,12 +159,18 @@ public final class Guardian {
         List<LiveIndex.Entry> stuck = index.all().stream()
                 .filter(e -> Convergence.stuck(e.object(), now, options.convergeTimeout()))
                 .sorted(Comparator.comparing(LiveIndex.Entry::describe)).toList();
+        stuckSaid.keySet().retainAll(stuck.stream().map(LiveIndex.Entry::uid).toList());
         for (LiveIndex.Entry e : stuck) {
-            String message = "guardian: " + e.describe() + " has no " + Convergence.idAnnotation(e.object()) + " "
-                    + Duration.ofMillis(now - Instant.parse(e.object().getMetadata().getCreationTimestamp())
-                            .toEpochMilli()).toMinutes()
-                    + " min after creation; " + clbFacts(e.object()) + "; " + lastEvent(e.object());
-            events.warning(e.object(), "NotConverged", message);
+            // Said once per object (a Warning Event, one cloud read, one read of its Events), then reported as
+            // it was: a sweep of a cluster at rest makes no API call for objects it already reported.
+            String message = stuckSaid.computeIfAbsent(e.uid(), uid -> {
+                String m = "guardian: " + e.describe() + " has no " + Convergence.idAnnotation(e.object()) + " "
+                        + Duration.ofMillis(now - Instant.parse(e.object().getMetadata().getCreationTimestamp())
+                                .toEpochMilli()).toMinutes()
+                        + " min after creation; " + clbFacts(e.object()) + "; " + lastEvent(e.object());
+                events.warning(e.object(), "NotConverged", m);
+                return m;
+            });
             out.add(new GuardianReport.Item(GuardianDecision.Kind.NOT_CONVERGED.label, Convergence.existingId(e.object()),
                     null, null, List.of(), e.describe(), message, "none"));
         }

@@ -405,6 +405,15 @@ class GuardianEmulatorTest {
                 .anyMatch(e -> "NotConverged".equals(e.getReason()) && "Warning".equals(e.getType())
                         && stuck.getMetadata().getUid().equals(e.getInvolvedObject().getUid())
                         && e.getMessage().equals(message)));
+
+        // Said once: the next sweeps report it the same, with no Event written and no Events read again.
+        int requests = api.getRequestCount();
+        long describes = emulator.calls("DescribeLoadBalancers");
+        clock.addAndGet(Duration.ofMinutes(10).toMillis());
+        GuardianReport again = g.sweep();
+        assertEquals(message, again.findings().get(0).message());
+        assertEquals(0, api.getRequestCount() - requests, "no API request for an object already reported");
+        assertEquals(1, emulator.calls("DescribeLoadBalancers") - describes, "the sweep's one listing page only");
     }
 
     @Test
