@@ -78,6 +78,15 @@ public class ReportPublisher {
     private List<ClbResult> clbs;
     private final Set<ReportApi> missing = ConcurrentHashMap.newKeySet();
     private final Map<String, AtomicInteger> findings = new ConcurrentHashMap<>();
+    /** Per API: the content last brought in line, and when the reports were last read back. */
+    private final Map<ReportApi, Synced> synced = new ConcurrentHashMap<>();
+
+    /** A cluster at rest gets the same results every pass: they are compared here, not read from the API server. */
+    record Synced(int digest, long atNanos) {
+    }
+
+    /** Even unchanged results are checked against the reports this often (one deleted by hand comes back). */
+    static final long RECHECK_NANOS = java.util.concurrent.TimeUnit.HOURS.toNanos(1);
 
     void onStart(@Observes StartupEvent event) {
         KNOWN_KINDS.forEach(this::findingsGauge); // the alerts' series exist (at 0) before the first sweep
@@ -110,6 +119,7 @@ public class ReportPublisher {
             counts.forEach((kind, n) -> findingsGauge(kind).set(n));
         }
         if (!leadership.isLeader()) {
+            synced.clear(); // another leader may write in between: when this one leads again, it reads back first
             return NOTHING; // only the leader writes; its own audit and sweep publish the same results
         }
         Writes total = NOTHING;
@@ -128,6 +138,14 @@ public class ReportPublisher {
     }
 
     private Writes sync(ReportApi api) {
+        List<ClbResult> known = clbs == null ? List.of() : clbs;
+        int digest = java.util.Objects.hash(objects, known, clbs == null);
+        Synced last = synced.get(api);
+        long now = System.nanoTime();
+        if (last != null && last.digest() == digest && now - last.atNanos() < RECHECK_NANOS) {
+            return NOTHING; // the same results as the last pass, already in the reports
+        }
+        synced.remove(api);
         KubernetesClient k8s = client.get();
         if (!installed(k8s, api)) {
             return NOTHING;
@@ -140,7 +158,6 @@ public class ReportPublisher {
                 .getItems().stream().filter(r -> PolicyReports.NAME.equals(r.getMetadata().getName()))
                 .forEach(r -> existing.put(PolicyReports.CLUSTER, r));
 
-        List<ClbResult> known = clbs == null ? List.of() : clbs;
         Map<PolicyReports.Target, Map<String, Object>> desired = new LinkedHashMap<>(
                 PolicyReports.build(api, objects, known));
         existing.keySet().forEach(t -> desired.putIfAbsent(t, PolicyReports.empty(api)));
@@ -169,6 +186,9 @@ public class ReportPublisher {
                 LOG.warnf("could not write %s %s: %s", target == PolicyReports.CLUSTER ? api.clusterKind : api.kind,
                         where(target), ex.getMessage());
             }
+        }
+        if (failed == 0) {
+            synced.put(api, new Synced(digest, now));
         }
         if (created + patched + failed > 0) {
             LOG.infof("%s reports: %d created, %d updated, %d unchanged, %d failed", api.apiVersion(), created,

@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +32,7 @@ import dev.clbguard.reconcile.MockApiServer;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.mockwebserver.http.RecordedRequest;
+import dev.clbguard.testing.AtRest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
@@ -159,23 +158,8 @@ class LeaseClaimsHttpTest {
         assertTrue(drain().stream().anyMatch(r -> r.contains("/leases")), "the claim's create was not seen");
     }
 
-    /**
-     * The requests the mock API server received since the last drain, but what runs at rest: the leader's own
-     * Lease renewals and the informers' watches (reopened whenever one ends). An admission's requests are all in
-     * by the time it is answered, so a short wait for more is enough (the renewals never leave a long one).
-     */
     static List<String> drain() {
-        List<String> out = new ArrayList<>();
-        try {
-            for (RecordedRequest r; (r = MockApiServer.server().takeRequest(10, TimeUnit.MILLISECONDS)) != null;) {
-                if (!r.getPath().contains("/leases/clbguard-leader") && !r.getPath().contains("watch=true")) {
-                    out.add(r.getMethod() + " " + r.getPath());
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return out;
+        return AtRest.drain(MockApiServer.server());
     }
 
     /** Until {@code condition} holds, asking it every 100 ms (each asks the API server), for 30 s at most. */

@@ -2,6 +2,7 @@ package dev.clbguard.reports;
 
 import dev.clbguard.live.LiveIndexRuntime;
 import dev.clbguard.testing.IndexCatchUp;
+import dev.clbguard.testing.AtRest;
 import dev.clbguard.audit.AuditReport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -161,6 +162,11 @@ class ReportPublisherTest {
         audited();
         assertEquals(version, report(ReportApi.WGPOLICYK8S, NS).getMetadata().getResourceVersion());
         assertEquals(writes, writes(), "an unchanged audit writes no report");
+        IndexCatchUp.await(client, live.index().orElseThrow());
+        AtRest.drain(dev.clbguard.reconcile.MockApiServer.server());
+        audit.run();
+        assertEquals(List.of(), AtRest.drain(dev.clbguard.reconcile.MockApiServer.server()),
+                "and reads nothing back: the same results as the last pass are compared in memory");
 
         // Changed: patched in place, the same object.
         String uid = report(ReportApi.WGPOLICYK8S, NS).getMetadata().getUid();
