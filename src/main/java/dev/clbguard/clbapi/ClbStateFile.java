@@ -46,8 +46,16 @@ import dev.clbguard.kube.SyntaxProblems;
 public final class ClbStateFile {
 
     private static final long MAX_FILE_BYTES = 16L * 1024 * 1024;
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+    /** SnakeYAML stops at 3 MB by default; a region's export of 30,000 CLBs is about 6 MB. Bounded by the file size. */
+    private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
+            .loaderOptions(codePoints((int) MAX_FILE_BYTES)).build())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private static org.yaml.snakeyaml.LoaderOptions codePoints(int limit) {
+        org.yaml.snakeyaml.LoaderOptions o = new org.yaml.snakeyaml.LoaderOptions();
+        o.setCodePointLimit(limit);
+        return o;
+    }
 
     private ClbStateFile() {
     }
