@@ -19,9 +19,13 @@ public final class HeapHeadroom {
      * What one cached Service or Ingress costs on the leader (cache, index, audit results), rounded up from
      * src/bench/scale.sh (docs/scale.md); with the heap the rest of clbguard takes.
      */
-    public static final long BYTES_PER_OBJECT = 3 * 1024;
+    public static final long BYTES_PER_OBJECT = 2 * 1024;
     /** The heap clbguard takes with an empty cluster, rounded up from the same bench. */
-    public static final long BASE_BYTES = 40L * 1024 * 1024;
+    public static final long BASE_BYTES = 32L * 1024 * 1024;
+    /** The share of the pod's memory limit the shipped JVM options give the heap (-XX:MaxRAMPercentage=50). */
+    public static final double HEAP_SHARE = 0.5;
+    /** The shipped memory limit, MiB. */
+    public static final long SHIPPED_LIMIT_MIB = 512;
     /** Above this share of the maximum heap after a collection, the next burst (a relist, large bodies) may not fit. */
     public static final double WARN_RATIO = 0.75;
 
@@ -76,11 +80,11 @@ public final class HeapHeadroom {
                 mib(maxHeap.getAsLong()), cached.getAsInt(), limitFor(cached.getAsInt()));
     }
 
-    /** The pod memory limit in MiB for {@code objects} at the shipped heap share (a third), rounded up to 64 MiB. */
+    /** The pod memory limit in MiB for {@code objects} at the shipped heap share, rounded up to 64 MiB. */
     public static long limitFor(int objects) {
         long heap = 2 * (BASE_BYTES + BYTES_PER_OBJECT * (long) objects);
-        long limit = heap * 3;
-        return Math.max(384, ((mib(limit) + 63) / 64) * 64);
+        long limit = (long) (heap / HEAP_SHARE);
+        return Math.max(SHIPPED_LIMIT_MIB, ((mib(limit) + 63) / 64) * 64);
     }
 
     private static long mib(long bytes) {

@@ -18,7 +18,7 @@ class HeapHeadroomTest {
         assertNotNull(w);
         assertTrue(w.contains("40000 Services and Ingresses are cached"), w);
         assertTrue(w.contains("raise the memory limit to at least " + HeapHeadroom.limitFor(40_000) + " MiB"), w);
-        assertNull(new HeapHeadroom(() -> 512 * MIB, () -> 0, () -> 1_000).forecastWarning());
+        assertNull(new HeapHeadroom(() -> 256 * MIB, () -> 0, () -> 40_000).forecastWarning());
     }
 
     @Test
@@ -34,7 +34,8 @@ class HeapHeadroomTest {
 
     @Test
     void theSuggestedLimitGrowsWithTheClusterAndNeverFallsBelowTheShippedOne() {
-        assertEquals(384, HeapHeadroom.limitFor(0));
+        assertEquals(HeapHeadroom.SHIPPED_LIMIT_MIB, HeapHeadroom.limitFor(0));
+        assertEquals(HeapHeadroom.SHIPPED_LIMIT_MIB, HeapHeadroom.limitFor(40_000), "the shipped limit holds 30,000 + 10,000");
         assertTrue(HeapHeadroom.limitFor(100_000) > HeapHeadroom.limitFor(40_000));
         assertEquals(0, HeapHeadroom.limitFor(100_000) % 64);
     }
