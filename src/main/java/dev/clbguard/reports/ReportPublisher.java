@@ -81,8 +81,11 @@ public class ReportPublisher {
     /** Per API: the content last brought in line, and when the reports were last read back. */
     private final Map<ReportApi, Synced> synced = new ConcurrentHashMap<>();
 
-    /** A cluster at rest gets the same results every pass: they are compared here, not read from the API server. */
-    record Synced(int digest, long atNanos) {
+    /**
+     * A cluster at rest gets the same results every pass: they are compared here, not read from the API server. The
+     * lists are the ones in force when the reports were brought in line (kept, not copied: see {@link #publish}).
+     */
+    record Synced(List<ObjectResult> objects, List<ClbResult> clbs, long atNanos) {
     }
 
     /** Even unchanged results are checked against the reports this often (one deleted by hand comes back). */
@@ -108,10 +111,12 @@ public class ReportPublisher {
     synchronized Writes publish(Collection<ObjectResult> objectResults, Collection<ClbResult> clbResults,
             List<ReportApi> apis) {
         if (objectResults != null) {
-            objects = List.copyOf(objectResults);
+            List<ObjectResult> next = List.copyOf(objectResults);
+            objects = next.equals(objects) ? objects : next; // unchanged results: one list, not two, in memory
         }
         if (clbResults != null) {
-            clbs = List.copyOf(clbResults);
+            List<ClbResult> next = List.copyOf(clbResults);
+            clbs = next.equals(clbs) ? clbs : next;
             Map<String, Integer> counts = new HashMap<>();
             clbs.stream().filter(c -> c.result() != Outcome.PASS).forEach(c -> counts.merge(c.kind(), 1, Integer::sum));
             KNOWN_KINDS.forEach(k -> counts.putIfAbsent(k, 0));
@@ -139,10 +144,10 @@ public class ReportPublisher {
 
     private Writes sync(ReportApi api) {
         List<ClbResult> known = clbs == null ? List.of() : clbs;
-        int digest = java.util.Objects.hash(objects, known, clbs == null);
         Synced last = synced.get(api);
         long now = System.nanoTime();
-        if (last != null && last.digest() == digest && now - last.atNanos() < RECHECK_NANOS) {
+        if (last != null && last.objects().equals(objects) && java.util.Objects.equals(last.clbs(), clbs)
+                && now - last.atNanos() < RECHECK_NANOS) {
             return NOTHING; // the same results as the last pass, already in the reports
         }
         synced.remove(api);
@@ -188,7 +193,7 @@ public class ReportPublisher {
             }
         }
         if (failed == 0) {
-            synced.put(api, new Synced(digest, now));
+            synced.put(api, new Synced(objects, clbs, now));
         }
         if (created + patched + failed > 0) {
             LOG.infof("%s reports: %d created, %d updated, %d unchanged, %d failed", api.apiVersion(), created,
